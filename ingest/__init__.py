@@ -1,0 +1,1 @@
+"""Ingest: transcript files -> turns -> passages -> index."""

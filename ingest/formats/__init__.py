@@ -1,0 +1,35 @@
+"""Transcript formats: detect which one a text is, and parse it into a ``Transcript``."""
+
+from __future__ import annotations
+
+from ingest.formats import generic, kremlin, mfa, whitehouse
+from onrecord.types import Transcript
+
+# Order matters: the specific formats first, the generic ``Name:`` format last.
+FORMATS = (mfa, kremlin, whitehouse, generic)
+FORMAT_VERSION = "1"
+
+
+class UnparseableTranscript(Exception):
+    """The text is not a transcript we can split into speaker turns."""
+
+
+def detect_format(text: str) -> str | None:
+    """Name of the first format that recognises ``text``, or None."""
+    for fmt in FORMATS:
+        if fmt.detect(text):
+            return fmt.NAME
+    return None
+
+
+def parse_transcript(doc_id: str, text: str) -> Transcript:
+    """Parse ``text`` with the format that recognises it; raise when none yields turns."""
+    for fmt in FORMATS:
+        if fmt.detect(text):
+            transcript = fmt.parse(doc_id, text)
+            if not transcript.turns:
+                raise UnparseableTranscript(f"{fmt.NAME} page but no speaker turns found")
+            return transcript
+    raise UnparseableTranscript(
+        "no speaker turns found (not an MFA, Kremlin or White House page, and no `Name:` turns)"
+    )

@@ -1,0 +1,141 @@
+"""Shared pieces of the transcript formats: lines with offsets, labels, turns, dates."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.speakers import assign_roles, canonical_names
+from onrecord.types import Turn
+
+MONTHS = {name: i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+DATE_PATTERNS = [
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+    (re.compile(_MONTH + r"\s+(\d{1,2}),?\s+(\d{4})", re.I), ("mn", "d", "y")),
+    (re.compile(r"\b(\d{1,2})\s+" + _MONTH + r",?\s+(\d{4})", re.I), ("d", "mn", "y")),
+]
+# A stage note or omission mark standing alone: "(Laughter.)", "<…>", "* * *", "END 2:01 P.M. EST".
+STAGE_NOTE = re.compile(
+    r"^\s*(\([^()]{1,120}\)\.?|<\s*(…|\.\.\.)\s*>|\*\s*\*\s*\*|END\b.*|"
+    r"\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(\s+[A-Z]{2,4})?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int  # exclusive, before the newline
+    text: str
+
+
+def lines_of(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
+    """Lines of ``text[start:end]`` with absolute offsets."""
+    end = len(text) if end is None else end
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        yield Line(pos, stop, text[pos:stop])
+        pos = stop + 1
+
+
+def parse_date(text: str) -> str | None:
+    """First date in ``text`` as ISO, in any of the three spellings the sources use."""
+    found: list[tuple[int, str]] = []
+    for pattern, order in DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = int(parts["m"]) if "m" in parts else MONTHS[parts["mn"].lower()]
+        try:
+            iso = date(int(parts["y"]), month, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+        found.append((match.start(), iso))
+    return min(found)[1] if found else None
+
+
+@dataclass
+class RawTurn:
+    label: str
+    start: int
+    end: int
+
+
+def split_turns(text: str, start: int, end: int,
+                match_label: Callable[[str], tuple[str, int] | None]) -> tuple[list[RawTurn], int]:
+    """Cut ``text[start:end]`` into labelled turns.
+
+    ``match_label(line)`` returns the speaker label and the offset where the turn's words
+    begin, or None. Returns the turns and the offset of the first label (``end`` when there
+    is none): what comes before it is the preamble.
+    """
+    turns: list[RawTurn] = []
+    first_label = end
+    last_content_end = -1
+    for line in lines_of(text, start, end):
+        found = match_label(line.text)
+        if found:
+            label, offset = found
+            if turns:
+                turns[-1].end = last_content_end
+            else:
+                first_label = line.start
+            turns.append(RawTurn(label, line.start + offset, line.end))
+            last_content_end = _content_end(text, line.start + offset, line.end)
+        elif turns and line.text.strip() and not STAGE_NOTE.match(line.text):
+            last_content_end = _content_end(text, line.start, line.end)
+    if turns:
+        turns[-1].end = last_content_end
+    return [t for t in turns if t.end > t.start], first_label
+
+
+def _content_end(text: str, start: int, end: int) -> int:
+    """Offset after the last visible character of ``text[start:end]``."""
+    while end > start and text[end - 1] in " \t\u00a0\u2009\u202f\r":
+        end -= 1
+    return end
+
+
+def content_start(text: str, start: int, end: int) -> int:
+    """Offset of the first visible character of ``text[start:end]``."""
+    while start < end and text[start] in " \t\u00a0\u2009\u202f\r\n":
+        start += 1
+    return start
+
+
+def build_turns(text: str, raw_turns: list[RawTurn], title: str, upper_case_format: bool,
+                default_speaker: str | None = None) -> list[Turn]:
+    """Attach canonical names and roles to raw turns (an empty label gets ``default_speaker``)."""
+    labelled = [t.label for t in raw_turns if t.label]
+    names = canonical_names(labelled, title=title, text=text)
+    speakers = [names.get(t.label, "") if t.label else (default_speaker or "") for t in raw_turns]
+    labels_by_speaker: dict[str, set[str]] = defaultdict(set)
+    questions: dict[str, list[bool]] = defaultdict(list)
+    for raw, speaker in zip(raw_turns, speakers, strict=True):
+        labels_by_speaker[speaker].add(raw.label or speaker)
+        questions[speaker].append("?" in text[raw.start : raw.end][-300:])
+    share = {s: sum(q) / len(q) for s, q in questions.items()}
+    roles = assign_roles(labels_by_speaker, share, upper_case_format)
+    return [
+        Turn(i, raw.label, speaker, roles[speaker], raw.start, raw.end)
+        for i, (raw, speaker) in enumerate(zip(raw_turns, speakers, strict=True))
+    ]
+
+
+def header_lines(text: str, limit: int = 6) -> list[Line]:
+    """The first ``limit`` non-blank lines."""
+    found = []
+    for line in lines_of(text):
+        if line.text.strip():
+            found.append(line)
+            if len(found) == limit:
+                break
+    return found

@@ -1,0 +1,217 @@
+"""Speaker labels to canonical names and roles.
+
+Labels come as written: ``President of Russia Vladimir Putin``, ``MS.  JEAN-PIERRE``,
+``Question (retranslated)``, ``Q``. The canonical name drops titles, honorifics and
+parenthetical notes, so that one person has one name inside a transcript; for an upper-case
+surname label it takes the full name when the transcript itself spells it out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from onrecord.types import Role
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
+_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
+_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
+
+JOURNALIST_LABELS = {
+    "q", "question", "questions", "remark", "reporter", "journalist", "audience",
+    "audience member", "reply", "response", "comment", "press", "questioner",
+}
+MODERATOR_LABELS = {"moderator", "operator", "host", "presenter", "chair", "chairman"}
+OTHER_LABELS = {
+    "aide", "white house aide", "staff", "interpreter", "narrator", "voice", "announcer",
+    "unidentified speaker", "speaker", "participant", "participants", "audience members",
+}
+ROLE_LABEL_NAMES = {"senior administration official", "senior military official",
+                    "senior state department official", "the president", "the vice president",
+                    "the first lady", "administration official"}
+HONORIFICS = {
+    "mr", "ms", "mrs", "miss", "dr", "mx", "sir", "madam", "the", "hon", "honorable",
+}
+TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "deputy", "secretary", "press", "principal",
+    "senior", "assistant", "acting", "administrator", "ambassador", "director", "chair",
+    "chairman", "chairwoman", "chief", "governor", "mayor", "senator", "representative",
+    "general", "admiral", "colonel", "captain", "commander", "surgeon", "advisor", "adviser",
+    "coordinator", "counselor", "head", "ceo", "cfo", "chancellor", "king", "queen", "prince",
+    "emir", "sheikh", "speaker", "leader", "officer", "spokesperson", "spokesman", "official",
+    "federal", "foreign", "defence", "defense", "state", "national", "host", "programme",
+    "program", "ombudsperson", "commissioner", "envoy", "special", "executive", "first",
+    "lieutenant", "major", "sergeant", "judge", "justice", "attorney", "patriarch", "metropolitan",
+    "anchor", "moderator", "presenter", "member", "co-chair", "rector", "editor", "editor-in-chief",
+}
+MODERATOR_WORDS = {"moderator", "host", "anchor", "presenter"}
+
+
+def clean_label(label: str) -> str:
+    """Label with whitespace collapsed and no trailing colon or parenthetical note."""
+    label = _SPACES.sub(" ", label).strip().rstrip(":").strip()
+    return _PARENTHETICAL.sub("", label).strip()
+
+
+def label_head(label: str) -> str:
+    """The name part of a label: ``Sergei Mironov, Leader of ...`` -> ``Sergei Mironov``;
+    ``Panel moderator, NBC host Megyn Kelly`` -> ``NBC host Megyn Kelly``."""
+    head, _, tail = clean_label(label).partition(",")
+    head, tail = head.strip(), tail.strip()
+    head_words = head.split()
+    if tail and head_words and (head_words[-1].islower() or _bare(head_words[-1]) in TITLE_WORDS):
+        tail_words = tail.split()
+        if tail_words and tail_words[-1][:1].isupper():
+            return tail
+    return head
+
+
+def _words(label: str) -> list[str]:
+    return [w for w in label.replace("’", "'").split(" ") if w]
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,").lower()
+
+
+def _has_title(words: list[str]) -> bool:
+    return any(_bare(w) in TITLE_WORDS or _bare(w) in HONORIFICS for w in words) or any(
+        w.islower() for w in words
+    )
+
+
+def _smart_title(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def _trailing_name(words: list[str]) -> list[str]:
+    """The personal name at the end of a titled label: last two capitalised tokens."""
+    name: list[str] = []
+    for word in reversed(words):
+        if _bare(word) in _PARTICLES and name:
+            name.insert(0, word)
+            continue
+        if not _NAME_TOKEN.match(word) or _bare(word) in TITLE_WORDS or _bare(word) in HONORIFICS:
+            break
+        if word.isupper() and len(word) > 1 and not word.endswith(".") and name:
+            break  # an acronym such as FSB or CEO ends the name
+        name.insert(0, word)
+        if sum(1 for w in name if _bare(w) not in _PARTICLES) == 2:
+            break
+    return name or words[-1:]
+
+
+def _full_name_in(surname: str, sources: Iterable[str]) -> str | None:
+    """``Karine Jean-Pierre`` when the text spells out the given name before ``Jean-Pierre``."""
+    pattern = re.compile(
+        r"\b([A-Z][a-z]+(?:\s[A-Z]\.)?)[\s\u00a0]+(" + re.escape(surname) + r")\b", re.I
+    )
+    counts: Counter[str] = Counter()
+    for weight, source in zip((3, 1), sources, strict=False):
+        for match in pattern.finditer(source):
+            first, last = match.group(1), match.group(2)
+            if first[0].isupper() and first[1:2].islower() and _bare(first) not in TITLE_WORDS \
+                    and _bare(first) not in HONORIFICS and last[1:2].islower():
+                counts[f"{first} {last}"] += weight
+    if not counts:
+        return None
+    name, score = counts.most_common(1)[0]
+    return name if score >= 2 else None
+
+
+_JOINED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+_ODD_CASE = re.compile(r"[a-z][A-Z]+$|[a-z][A-Z]{2,}")
+
+
+def _tidy_name(name: str) -> str:
+    """Undo typos in names as published: ``VladimirPutin``, ``Dmitry PeskoV``, ``MAXIM TOPILIN``."""
+    tokens = []
+    for token in _JOINED.sub(" ", name).split():
+        if _ODD_CASE.search(token) or (token.isupper() and len(token) >= 4):
+            token = _smart_title(token)
+        tokens.append(token)
+    return " ".join(tokens)
+
+
+def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> dict[str, str]:
+    """Map each raw label of one transcript to its canonical speaker name."""
+    cleaned = {label: label_head(label) for label in labels}
+    known = set(cleaned.values())
+    result: dict[str, str] = {}
+    for raw, label in cleaned.items():
+        words = _words(label)
+        lowered = label.lower()
+        if not words:
+            result[raw] = ""
+        elif lowered in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS | ROLE_LABEL_NAMES:
+            result[raw] = label if not label.isupper() else label.title()
+        elif label.isupper():
+            result[raw] = _upper_label_name(words, title, text)
+        else:
+            suffixes = [" ".join(words[i:]) for i in range(1, len(words))]
+            in_transcript = [s for s in suffixes if s in known and len(_words(s)) >= 2]
+            if in_transcript:
+                result[raw] = _tidy_name(in_transcript[0])
+            elif _has_title(words):
+                result[raw] = _tidy_name(" ".join(_trailing_name(_tidy_name(label).split())))
+            else:
+                result[raw] = _tidy_name(label)
+    return result
+
+
+def _upper_label_name(words: list[str], title: str, text: str) -> str:
+    """``MS. JEAN-PIERRE`` -> ``Karine Jean-Pierre`` (or ``Jean-Pierre``)."""
+    name_words = [w for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
+    if not name_words:
+        return " ".join(_smart_title(w) for w in words)
+    surname = _smart_title(name_words[-1].strip("."))
+    return _full_name_in(surname, (title, text)) or surname
+
+
+def is_role_label(label: str) -> bool:
+    """True for labels that name a role rather than a person (``Q``, ``MODERATOR``...)."""
+    return clean_label(label).lower() in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS
+
+
+def assign_roles(labels_by_speaker: dict[str, set[str]], question_share: dict[str, float],
+                 upper_case_format: bool) -> dict[str, Role]:
+    """Role of each canonical speaker in one transcript.
+
+    Label keywords decide first; a title or honorific makes an official; an untitled named
+    speaker whose turns are mostly questions is a journalist (an interviewer), else an official.
+    """
+    roles: dict[str, Role] = {}
+    for speaker, labels in labels_by_speaker.items():
+        cleaned = {clean_label(label).lower() for label in labels}
+        if cleaned & JOURNALIST_LABELS:
+            roles[speaker] = Role.JOURNALIST
+        elif cleaned & MODERATOR_LABELS or any(set(c.split()) & MODERATOR_WORDS for c in cleaned):
+            roles[speaker] = Role.MODERATOR
+        elif cleaned & OTHER_LABELS:
+            roles[speaker] = Role.OTHER
+        elif upper_case_format or cleaned & ROLE_LABEL_NAMES:
+            roles[speaker] = Role.OFFICIAL
+        elif any(_has_title(_words(clean_label(label))) for label in labels):
+            roles[speaker] = Role.OFFICIAL
+        elif question_share.get(speaker, 0.0) >= 0.5:
+            roles[speaker] = Role.JOURNALIST
+        else:
+            roles[speaker] = Role.OFFICIAL
+    return roles
+
+
+def normalise_person(name: str) -> list[str]:
+    """Lower-case name tokens without titles, for matching a filter to a speaker."""
+    words = _words(clean_label(name))
+    return [_bare(w) for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
+
+
+def speaker_matches(query: str, speaker: str) -> bool:
+    """``Psaki`` matches ``Jen Psaki``; ``President Putin`` matches ``Vladimir Putin``."""
+    wanted, have = normalise_person(query), normalise_person(speaker)
+    if not wanted or not have:
+        return bool(query.strip()) and query.strip().lower() == speaker.strip().lower()
+    return wanted == have[-len(wanted):] or wanted == have or set(wanted) <= set(have) and len(
+        wanted) > 1

@@ -1,0 +1,192 @@
+"""The ``onrecord`` command: a thin shell over the library calls.
+
+Exit codes: 0 success; 1 some files failed (ingest) or nothing usable (search); 2 usage
+errors; 3 the index is busy, missing or was built with another embedding model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from onrecord.settings import Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from onrecord.index.generations import IndexBusy
+    from onrecord.index.identity import IndexMismatch
+    from onrecord.index.reader import IndexUnavailable
+
+    settings = load_settings(index_dir=args.index)
+    try:
+        return args.run(args, settings)
+    except (IndexBusy, IndexMismatch, IndexUnavailable) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INDEX
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onrecord", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="parse transcripts and add them to the index")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    ingest.add_argument("--prune", action="store_true",
+                        help="drop indexed transcripts whose file was not among PATHs")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="build the index from scratch (e.g. after changing the model)")
+    ingest.add_argument("--if-empty", action="store_true",
+                        help="do nothing when the index already holds transcripts")
+    ingest.add_argument("--root", type=Path, help="refuse paths resolving outside this folder")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(run=_ingest)
+
+    info = commands.add_parser("info", help="what the index holds and what built it")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(run=_info)
+
+    search = commands.add_parser("search", help="best passages for a query (hybrid search)")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=None, help="number of passages")
+    search.add_argument("--speaker", help="speaker name, e.g. 'Psaki' or 'Vladimir Putin'")
+    search.add_argument("--since", type=_iso_date, help="YYYY-MM-DD, inclusive")
+    search.add_argument("--until", type=_iso_date, help="YYYY-MM-DD, inclusive")
+    search.add_argument("--doc", action="append", dest="doc_ids", help="transcript id (repeat)")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(run=_search)
+
+    for sub in (ingest, info, search):
+        sub.add_argument("--index", type=Path, default=None,
+                         help="index folder (default: vectorstore/ or ONRECORD_INDEX_DIR)")
+    return parser
+
+
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ingest_paths
+    from onrecord.index.generations import current_generation
+
+    if args.root:
+        settings.ingest.root = args.root
+    if args.if_empty and current_generation(settings.index_dir):
+        print(f"index {settings.index_dir} already exists; nothing to do (--if-empty)")
+        return EXIT_OK
+    report = ingest_paths(args.paths, settings, prune=args.prune, rebuild=args.rebuild,
+                          progress=sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(_report_dict(report), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _report_dict(report) -> dict:  # noqa: ANN001 - IngestReport
+    return {
+        "files_read": len(report.files), "added": report.count("added"),
+        "updated": report.count("updated"), "unchanged": report.count("unchanged"),
+        "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
+        "removed": report.removed, "passages_written": report.passages_written,
+        "transcripts_total": report.transcripts_total, "passages_total": report.passages_total,
+        "warnings": [f"{f.path}: {w}" for f in report.files for w in f.warnings] + report.warnings,
+        "seconds": {k: round(v, 2) for k, v in report.seconds.items()},
+        "generation": report.generation,
+    }
+
+
+def _print_report(report) -> None:  # noqa: ANN001 - IngestReport
+    data = _report_dict(report)
+    for warning in data["warnings"]:
+        print(f"warning: {warning}")
+    for failed in data["failed"]:
+        print(f"failed: {failed['path']}: {failed['reason']}")
+    print(f"files read: {data['files_read']}  added: {data['added']}  updated: {data['updated']}  "
+          f"unchanged: {data['unchanged']}  failed: {len(data['failed'])}  "
+          f"removed: {len(data['removed'])}")
+    print(f"passages written: {data['passages_written']}  index now holds "
+          f"{data['transcripts_total']} transcripts, {data['passages_total']} passages")
+    print(f"time: {data['seconds'].get('total', 0):.1f}s")
+
+
+def _open_reader(settings: Settings):  # noqa: ANN202 - IndexReader
+    from onrecord.index.reader import IndexReader
+
+    return IndexReader.open(settings.index_dir, settings)
+
+
+def _info(args: argparse.Namespace, settings: Settings) -> int:
+    stats = _open_reader(settings).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    identity = stats["identity"]
+    print(f"index: {stats['index']} ({stats['generation']})")
+    print(f"transcripts: {stats['transcripts']}  passages: {stats['passages']}  "
+          f"sources: {', '.join(f'{k} {v}' for k, v in stats['sources'].items())}")
+    print(f"dates: {stats['date_range'][0]} to {stats['date_range'][1]}")
+    print(f"embedding model: {identity.get('embedding_model')} "
+          f"({identity.get('embedding_dimension')} dimensions)")
+    print(f"chunker v{identity.get('chunker_version')}, formats v{identity.get('format_version')}, "
+          f"chunk settings {identity.get('chunk_settings')}")
+    print("built with: " + ", ".join(f"{k} {v}" for k, v in identity.get("versions", {}).items()))
+    print(f"speakers ({len(stats['speakers'])}):")
+    for row in stats["speakers"][:30]:
+        print(f"  {row['passages']:6d}  {row['name']} ({row['role']})")
+    if len(stats["speakers"]) > 30:
+        print(f"  ... and {len(stats['speakers']) - 30} more (--json lists all)")
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from onrecord.embeddings import load_embedder
+    from onrecord.retrieval import search
+    from onrecord.types import SearchFilters
+
+    reader = _open_reader(settings)
+    filters = SearchFilters(args.speaker, args.since, args.until, args.doc_ids)
+    if args.speaker and not reader.matching_speakers(args.speaker):
+        print(f"error: no speaker matching {args.speaker!r} in the index "
+              "(`onrecord info` lists them)", file=sys.stderr)
+        return EXIT_FAILED
+    hits = search(reader, load_embedder(settings.embedding), args.query, filters, settings.search,
+                  k=args.k)
+    if args.json:
+        print(json.dumps([_hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not hits:
+        print("no passages found")
+    for n, hit in enumerate(hits, start=1):
+        print(f"[{n}] {hit.score:.4f}  {hit.date}  {hit.speaker} ({hit.role.value})  "
+              f"{hit.doc_id} [{hit.start}:{hit.end}]")
+        print(f"    {hit.title}")
+        print(textwrap.indent(textwrap.shorten(hit.text, 500), "    "))
+    return EXIT_OK
+
+
+def _hit_dict(hit) -> dict:  # noqa: ANN001 - SearchHit
+    return {"doc_id": hit.doc_id, "title": hit.title, "date": hit.date, "speaker": hit.speaker,
+            "role": hit.role.value, "start": hit.start, "end": hit.end, "text": hit.text,
+            "score": round(hit.score, 6), "passage_id": hit.passage_id, "url": hit.url,
+            "question": hit.question, "scores": hit.scores}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

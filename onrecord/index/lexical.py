@@ -1,0 +1,72 @@
+"""Keyword search over passages with bm25s (stemmed, English stop words removed)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def _tokenize(texts: list[str]) -> bm25s.tokenization.Tokenized:
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
+
+
+class LexicalIndex:
+    """BM25 over a fixed, ordered list of passage ids."""
+
+    def __init__(self, retriever: bm25s.BM25 | None, ids: list[str]) -> None:
+        self.retriever = retriever
+        self.ids = ids
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
+        if not ids:
+            return cls(None, [])
+        retriever = bm25s.BM25()
+        retriever.index(_tokenize(texts), show_progress=False)
+        return cls(retriever, ids)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.retriever is not None:
+            self.retriever.save(str(folder), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        if not ids:
+            return cls(None, [])
+        return cls(bm25s.BM25.load(str(folder), mmap=False, show_progress=False), ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage (aligned with ``ids``) for ``query``."""
+        if self.retriever is None:
+            return np.zeros(0, dtype=np.float32)
+        tokenized = _tokenize([query])
+        vocab = {v: k for k, v in tokenized.vocab.items()}
+        tokens = [vocab[i] for i in tokenized.ids[0]]
+        if not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self.retriever.get_scores(tokens)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` (id, score) with a positive score, among passages where ``mask`` is true."""
+        scores = self.scores(query)
+        if scores.size == 0:
+            return []
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, int(np.count_nonzero(scores > 0)))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top]

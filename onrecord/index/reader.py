@@ -1,0 +1,120 @@
+"""Open the published index generation for reading, with filter arrays held in memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.speakers import speaker_matches
+from onrecord.index.catalog import Catalog
+from onrecord.index.generations import current_generation
+from onrecord.index.identity import check_identity
+from onrecord.index.lexical import LexicalIndex
+from onrecord.index.vectors import VectorStore, date_number
+from onrecord.settings import Settings
+from onrecord.types import SearchFilters
+
+CATALOG, CHROMA, LEXICAL = "catalog.sqlite3", "chroma", "lexical"
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index at that path; ``str(err)`` says what to do."""
+
+
+@dataclass
+class IndexReader:
+    index_dir: Path
+    generation: Path
+    catalog: Catalog
+    vectors: VectorStore
+    lexical: LexicalIndex
+    identity: dict
+    speaker_of: np.ndarray  # passage position -> speaker code
+    speakers: list[str]  # speaker code -> canonical name
+    date_of: np.ndarray  # passage position -> yyyymmdd (0 = unknown)
+    doc_of: np.ndarray  # passage position -> doc code
+    docs: list[str]  # doc code -> doc id
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: Settings) -> IndexReader:
+        generation = current_generation(index_dir)
+        if generation is None:
+            raise IndexUnavailable(
+                f"no index at {index_dir} yet: run `onrecord ingest PATH --index {index_dir}`")
+        catalog = Catalog(generation / CATALOG, readonly=True)
+        identity = catalog.get_meta("identity") or {}
+        check_identity(identity, settings)
+        lexical = LexicalIndex.load(generation / LEXICAL)
+        vectors = VectorStore(generation / CHROMA, create=False)
+        passages = catalog.all_passages()
+        speakers = sorted({p.speaker for p in passages})
+        docs = sorted({p.doc_id for p in passages})
+        speaker_code = {s: i for i, s in enumerate(speakers)}
+        doc_code = {d: i for i, d in enumerate(docs)}
+        by_id = {p.id: p for p in passages}
+        ordered = [by_id[pid] for pid in lexical.ids]
+        return cls(
+            index_dir, generation, catalog, vectors, lexical, identity,
+            np.array([speaker_code[p.speaker] for p in ordered], dtype=np.int32),
+            speakers,
+            np.array([date_number(p.date) for p in ordered], dtype=np.int32),
+            np.array([doc_code[p.doc_id] for p in ordered], dtype=np.int32),
+            docs,
+        )
+
+    def is_stale(self) -> bool:
+        """True when an ingest has published a newer generation since this one was opened."""
+        return current_generation(self.index_dir) != self.generation
+
+    def matching_speakers(self, name: str) -> list[str]:
+        return [s for s in self.speakers if speaker_matches(name, s)]
+
+    def filter_mask(self, filters: SearchFilters) -> np.ndarray | None:
+        """Boolean mask over passages (lexical order), or None when nothing is filtered."""
+        if filters.is_empty():
+            return None
+        mask = np.ones(len(self.lexical.ids), dtype=bool)
+        if filters.speaker:
+            codes = [self.speakers.index(s) for s in self.matching_speakers(filters.speaker)]
+            mask &= np.isin(self.speaker_of, codes)
+        if filters.since:
+            mask &= self.date_of >= date_number(filters.since)
+        if filters.until:
+            mask &= (self.date_of <= date_number(filters.until)) & (self.date_of > 0)
+        if filters.doc_ids:
+            codes = [i for i, d in enumerate(self.docs) if d in set(filters.doc_ids)]
+            mask &= np.isin(self.doc_of, codes)
+        return mask
+
+    def chroma_where(self, filters: SearchFilters) -> dict | None:
+        """The same filters as a Chroma ``where`` clause (built as data, never as strings)."""
+        clauses: list[dict] = []
+        if filters.speaker:
+            clauses.append({"speaker": {"$in": self.matching_speakers(filters.speaker) or [""]}})
+        if filters.since:
+            clauses.append({"date": {"$gte": date_number(filters.since)}})
+        if filters.until:
+            clauses.append({"date": {"$lte": date_number(filters.until)}})
+            clauses.append({"date": {"$gt": 0}})
+        if filters.doc_ids:
+            clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def stats(self) -> dict:
+        transcripts, passages = self.catalog.counts()
+        first, last = self.catalog.date_range()
+        return {
+            "index": str(self.index_dir), "generation": self.generation.name,
+            "transcripts": transcripts, "passages": passages,
+            "sources": self.catalog.source_counts(),
+            "speakers": [{"name": s, "role": r, "passages": n}
+                         for s, r, n in self.catalog.speaker_counts()],
+            "date_range": [first, last],
+            "embedding_model": self.identity.get("embedding_model"),
+            "identity": self.identity,
+            "built": self.catalog.get_meta("built"),
+        }

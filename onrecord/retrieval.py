@@ -1,0 +1,57 @@
+"""Hybrid passage search: dense (Chroma) and keyword (BM25) results, fused, with filters."""
+
+from __future__ import annotations
+
+import time
+
+from onrecord.embeddings import Embedder
+from onrecord.fusion import reciprocal_rank_fusion
+from onrecord.index.reader import IndexReader
+from onrecord.settings import SearchSettings
+from onrecord.types import SearchFilters, SearchHit
+
+
+def search(reader: IndexReader, embedder: Embedder, query: str, filters: SearchFilters,
+           settings: SearchSettings, k: int | None = None,
+           timings: dict[str, float] | None = None) -> list[SearchHit]:
+    """The ``k`` best passages for ``query`` that pass ``filters``."""
+    k = k or settings.k
+    timings = {} if timings is None else timings
+    if filters.speaker and not reader.matching_speakers(filters.speaker):
+        return []
+    started = time.perf_counter()
+    vector = embedder.embed([query])[0]
+    timings["embed_query"] = time.perf_counter() - started
+    started = time.perf_counter()
+    dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
+    timings["dense"] = time.perf_counter() - started
+    started = time.perf_counter()
+    lexical = reader.lexical.search(query, settings.candidates, reader.filter_mask(filters))
+    timings["lexical"] = time.perf_counter() - started
+    fused = reciprocal_rank_fusion(
+        {"dense": [pid for pid, _ in dense], "lexical": [pid for pid, _ in lexical]},
+        k=settings.rrf_k,
+    )[:k]
+    per_retriever = {"dense": dict(dense), "lexical": dict(lexical)}
+    return _hits(reader, fused, per_retriever)
+
+
+def _hits(reader: IndexReader, fused: list[tuple[str, float]],
+          per_retriever: dict[str, dict[str, float]]) -> list[SearchHit]:
+    passages = reader.catalog.passages_by_id([pid for pid, _ in fused])
+    hits: list[SearchHit] = []
+    infos: dict = {}
+    for pid, score in fused:
+        passage = passages.get(pid)
+        if passage is None:
+            continue
+        info = infos.get(passage.doc_id) or reader.catalog.transcript_info(passage.doc_id)
+        infos[passage.doc_id] = info
+        hits.append(SearchHit(
+            passage_id=pid, doc_id=passage.doc_id, title=info.title if info else passage.doc_id,
+            date=passage.date, speaker=passage.speaker, role=passage.role, start=passage.start,
+            end=passage.end, text=passage.text, score=score, question=passage.question,
+            url=info.url if info else None,
+            scores={name: found[pid] for name, found in per_retriever.items() if pid in found},
+        ))
+    return hits

