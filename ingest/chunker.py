@@ -23,12 +23,13 @@ def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Pa
     """All passages of a transcript, in reading order."""
     passages: list[Passage] = []
     question: Turn | None = None
+    seen: dict[str, int] = {}
     for turn in transcript.turns:
         if turn.role is Role.JOURNALIST:
             question = turn
             continue
         for start, end in _pieces(transcript.text, turn, settings):
-            passages.append(_passage(transcript, turn, question, start, end, settings))
+            passages.append(_passage(transcript, turn, question, start, end, settings, seen))
     return passages
 
 
@@ -62,14 +63,13 @@ def _split_long(sentences: list[tuple[int, int]], max_chars: int, text: str) -> 
 
 
 def _passage(transcript: Transcript, turn: Turn, question: Turn | None, start: int, end: int,
-             settings: ChunkSettings) -> Passage:
+             settings: ChunkSettings, seen: dict[str, int]) -> Passage:
     text = transcript.text[start:end]
     question_text = transcript.text[question.start:question.end] if question else ""
     embed_text = embedding_text(transcript.title, turn.speaker, text, question_text,
                                 settings.question_chars)
-    digest = hashlib.sha256(
-        f"{CHUNKER_VERSION}\x1f{transcript.doc_id}\x1f{start}\x1f{end}\x1f{embed_text}".encode()
-    ).hexdigest()[:24]
+    digest = passage_id(transcript.doc_id, turn.speaker, turn.role, transcript.date, embed_text,
+                        seen)
     return Passage(
         id=digest, doc_id=transcript.doc_id, turn_index=turn.index, speaker=turn.speaker,
         label=turn.label, role=turn.role, date=transcript.date, start=start, end=end,
@@ -77,6 +77,16 @@ def _passage(transcript: Transcript, turn: Turn, question: Turn | None, start: i
         question_end=question.end if question else -1,
         text=text, question=question_text, embed_text=embed_text,
     )
+
+
+def passage_id(doc_id: str, speaker: str, role: Role, date: str | None, embed_text: str,
+               seen: dict[str, int]) -> str:
+    """Derived from everything stored with the vector, not from offsets: an edit elsewhere
+    in the file shifts offsets but keeps the ids (and so the vectors) of untouched passages.
+    ``seen`` numbers repeats of the same text within one transcript."""
+    key = "\x1f".join((CHUNKER_VERSION, doc_id, speaker, role.value, date or "", embed_text))
+    seen[key] = seen.get(key, 0) + 1
+    return hashlib.sha256(f"{key}\x1f{seen[key]}".encode()).hexdigest()[:24]
 
 
 def embedding_text(title: str, speaker: str, answer: str, question: str,

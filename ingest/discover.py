@@ -2,10 +2,15 @@
 
 A folder's ``manifest.jsonl`` (one JSON object per line with ``file`` and optionally ``id``,
 ``title``, ``date``, ``time``, ``place``, ``url``) overrides what the parser guesses.
+
+With an ingest ``root``, every path must resolve inside it: ``..``, absolute paths and
+symlinks pointing elsewhere are refused with the path named. Folders are walked without
+following symlinked sub-folders, so a symlink loop cannot trap the walk.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from dataclasses import dataclass, field
@@ -31,18 +36,31 @@ class Refused:
 
 def discover(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFile], list[Refused],
                                                                   list[str]]:
-    """Files to ingest, paths refused (with the reason), and warnings about manifests."""
+    """Files to ingest, paths refused (with the reason), and warnings about manifests.
+
+    A file reached twice (given twice, or as a file and inside a given folder) is listed once.
+    """
     found: list[SourceFile] = []
     refused: list[Refused] = []
     warnings: list[str] = []
     manifests: dict[Path, dict[str, dict]] = {}
+    seen: set[Path] = set()
+    real_root = root.resolve() if root is not None else None
     for given in paths:
-        problem = _check_path(given, root)
+        problem = _check_path(given, real_root)
         if problem:
             refused.append(Refused(str(given), problem))
             continue
-        files = _walk(given, root, refused) if given.is_dir() else [given]
+        is_dir = given.is_dir()
+        files = _walk(given, real_root, refused) if is_dir else [given]
+        if is_dir and not files:
+            warnings.append(f"{given}: no transcript files "
+                            f"({', '.join(sorted(TRANSCRIPT_SUFFIXES))}) in this folder")
         for path in files:
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
             rows = manifests.get(path.parent)
             if rows is None:
                 rows = manifests[path.parent] = _load_manifest(path.parent, warnings)
@@ -51,21 +69,33 @@ def discover(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFi
     return found, refused, warnings
 
 
-def _check_path(path: Path, root: Path | None) -> str | None:
+def _check_path(path: Path, real_root: Path | None) -> str | None:
+    """Why ``path`` may not be ingested, or None. ``real_root`` is already resolved."""
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        return "no such file or folder"
-    except (RuntimeError, OSError) as err:  # symlink loops, permissions
-        return f"cannot resolve path: {getattr(err, 'strerror', None) or err}"
-    if root is not None and not resolved.is_relative_to(root.resolve()):
-        return f"outside the ingest root {root} (resolves to {resolved})"
+        return "broken symlink (its target does not exist)" if path.is_symlink() else \
+            "no such file or folder"
+    except RuntimeError:  # Python < 3.13 reports a symlink loop this way
+        return "symlink loop"
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "symlink loop"
+        return f"cannot resolve path: {err.strerror or err}"
+    if real_root is not None and not real_root.is_dir():
+        return f"the ingest root {real_root} is not an existing folder"
+    if real_root is not None and not resolved.is_relative_to(real_root):
+        return f"outside the ingest root {real_root} (resolves to {resolved})"
     return None
 
 
-def _walk(folder: Path, root: Path | None, refused: list[Refused]) -> list[Path]:
+def _walk(folder: Path, real_root: Path | None, refused: list[Refused]) -> list[Path]:
     files: list[Path] = []
-    for base, dirs, names in os.walk(folder, followlinks=False):
+
+    def unreadable(err: OSError) -> None:
+        refused.append(Refused(str(err.filename), f"cannot list folder: {err.strerror or err}"))
+
+    for base, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(base) / name
@@ -73,7 +103,7 @@ def _walk(folder: Path, root: Path | None, refused: list[Refused]) -> list[Path]
                 continue
             if name.lower().startswith(("readme", "license", "licence")):
                 continue
-            problem = _check_path(path, root) if path.is_symlink() else None
+            problem = _check_path(path, real_root) if path.is_symlink() else None
             if problem:
                 refused.append(Refused(str(path), problem))
             else:
@@ -82,17 +112,38 @@ def _walk(folder: Path, root: Path | None, refused: list[Refused]) -> list[Path]
 
 
 def _load_manifest(folder: Path, warnings: list[str]) -> dict[str, dict]:
+    """Rows by file name; a bad line or an unreadable manifest is a warning, not a failure."""
     path = folder / MANIFEST
     if not path.is_file():
         return {}
     rows: dict[str, dict] = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                rows[str(row["file"])] = row
-            except (json.JSONDecodeError, KeyError, TypeError):
-                warnings.append(f"{path}:{number}: not a manifest row with a `file` field; ignored")
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            lines = list(handle)
+    except OSError as err:
+        warnings.append(f"{path}: cannot read manifest ({err.strerror or err}); ignored")
+        return {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        row = _manifest_row(line)
+        if row is None:
+            warnings.append(f"{path}:{number}: not a manifest row (a JSON object with a string "
+                            "`file` field and, if any, a string `id`); line ignored")
+        elif row["file"] in rows:
+            warnings.append(f"{path}:{number}: second row for {row['file']}; ignored")
+        else:
+            rows[row["file"]] = row
     return rows
+
+
+def _manifest_row(line: str) -> dict | None:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(row, dict) or not isinstance(row.get("file"), str):
+        return None
+    if row.get("id") is not None and not isinstance(row["id"], str):
+        return None
+    return row

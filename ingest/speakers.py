@@ -145,6 +145,8 @@ def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> d
         lowered = label.lower()
         if not words:
             result[raw] = ""
+        elif lowered == "q":
+            result[raw] = "Question"
         elif lowered in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS | ROLE_LABEL_NAMES:
             result[raw] = label if not label.isupper() else label.title()
         elif label.isupper():

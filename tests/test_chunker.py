@@ -1,0 +1,75 @@
+"""Turns -> passages: questions kept with answers, sentence-bounded sizes, exact offsets."""
+
+from __future__ import annotations
+
+from ingest.chunker import chunk_transcript
+from ingest.formats import parse_transcript
+from ingest.sentences import sentence_spans
+from onrecord.settings import ChunkSettings
+from onrecord.types import Role
+from tests.conftest import FIXTURES, MFA_FILE
+
+SETTINGS = ChunkSettings()
+
+
+def passages_of(path, settings=SETTINGS):
+    t = parse_transcript(path.stem, path.read_text(encoding="utf-8"))
+    return t, chunk_transcript(t, settings)
+
+
+def test_answers_carry_their_question_and_exact_offsets():
+    t, passages = passages_of(MFA_FILE)
+    for p in passages:
+        assert t.text[p.start:p.end] == p.text
+        assert p.role is not Role.JOURNALIST
+        if p.question_start >= 0:
+            assert t.text[p.question_start:p.question_end] == p.question
+    answer = next(p for p in passages if p.text.startswith("This is a very relevant question."))
+    assert answer.question.startswith("The coronavirus pandemic has affected")
+    assert answer.speaker == "Sergey Lavrov" and answer.label == "Sergey Lavrov"
+    assert answer.question in answer.embed_text and answer.text in answer.embed_text
+
+
+def test_journalist_words_are_never_answer_text():
+    t, passages = passages_of(next((FIXTURES / "whitehouse").glob("wh_2024-04-18*.txt")))
+    question_spans = [(u.start, u.end) for u in t.turns if u.role is Role.JOURNALIST]
+    for p in passages:
+        assert not any(s < p.end and p.start < e for s, e in question_spans)
+
+
+def test_long_turns_split_on_sentences_within_limits():
+    settings = ChunkSettings(target_chars=300, max_chars=500)
+    t, passages = passages_of(MFA_FILE, settings)
+    sentences = [s for turn in t.turns for s in sentence_spans(t.text, turn.start, turn.end)]
+    opening = [p for p in passages if p.turn_index == 0]
+    assert len(opening) > 3
+    for p in passages:
+        assert len(p.text) <= settings.max_chars
+        # A piece ends at a sentence end, unless it cuts a sentence too long to fit whole.
+        cut = [(s, e) for s, e in sentences if s < p.end < e]
+        assert p.end in {e for _, e in sentences} or cut[0][1] - cut[0][0] > settings.max_chars
+    # Pieces of one turn do not overlap and keep reading order.
+    assert all(a.end <= b.start for a, b in zip(opening, opening[1:], strict=False))
+
+
+def test_ids_are_stable_and_content_derived():
+    _, first = passages_of(MFA_FILE)
+    _, second = passages_of(MFA_FILE)
+    assert [p.id for p in first] == [p.id for p in second]
+    assert len({p.id for p in first}) == len(first)
+    t = parse_transcript("other_id", MFA_FILE.read_text(encoding="utf-8"))
+    assert {p.id for p in chunk_transcript(t, SETTINGS)}.isdisjoint({p.id for p in first})
+
+
+def test_sentence_spans_keep_closing_quotes_and_abbreviations():
+    text = "Mr. Smith said “no.” The U.S. agreed!  Then (Laughter.) ended"
+    spans = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    assert spans == ["Mr. Smith said “no.”", "The U.S. agreed!", "Then (Laughter.) ended"]
+
+
+def test_empty_and_tiny_turns_make_no_passages():
+    text = "Title: T\n\nJane Doe: Thanks.\n\nQuestion: Why?\n\nJane Doe: Because the budget ran out.\n"
+    t = parse_transcript("tiny", text)
+    passages = chunk_transcript(t, SETTINGS)
+    assert [p.text for p in passages] == ["Because the budget ran out."]
+    assert passages[0].question == "Why?"
