@@ -17,13 +17,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.chunker import CHUNKER_VERSION, chunk_transcript, lexical_text
-from ingest.discover import METADATA_FIELDS, Refused, SourceFile, discover
+from ingest.discover import METADATA_FIELDS, SourceFile, discover
 from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcript
 from ingest.reader import UnreadableFile, read_transcript_file
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import (
-    WriterLock, current_generation, new_generation, publish, remove_stale,
+    WriterLock,
+    current_generation,
+    new_generation,
+    publish,
+    remove_stale,
 )
 from onrecord.index.identity import build_identity, check_identity
 from onrecord.index.lexical import LexicalIndex
@@ -94,13 +98,17 @@ def ingest_paths(paths: list[Path], settings: Settings, *, prune: bool = False,
         else:
             check_identity(identity, settings)
         known = catalog.content_hashes() if catalog else {}
+        known_paths = catalog.transcript_paths() if catalog else {}
         if catalog:
             catalog.close()
         parsed = _read_and_parse(paths, settings, known, report, progress)
         report.seconds["parse"] = time.perf_counter() - started
         seen = {f.doc_id for f in report.files}
         if prune:
-            report.removed = sorted(d for d in known if d not in seen)
+            # A file that is still there but failed this time keeps its indexed version.
+            failed_paths = {f.path for f in report.failed}
+            report.removed = sorted(d for d in known
+                                    if d not in seen and known_paths.get(d) not in failed_paths)
         changed = [p for p in parsed if p.status != "unchanged"]
         if changed or report.removed or rebuild:
             generation = _write_generation(index_dir, current if not rebuild else None, changed,
@@ -146,7 +154,8 @@ def _read_and_parse(paths: list[Path], settings: Settings, known: dict[str, str]
         result = FileResult(str(source.path), source.doc_id, "failed")
         report.files.append(result)
         if source.doc_id in first_path:
-            result.reason = f"duplicate transcript id {source.doc_id!r} (also {first_path[source.doc_id]})"
+            other = first_path[source.doc_id]
+            result.reason = f"duplicate transcript id {source.doc_id!r} (also {other})"
             continue
         first_path[source.doc_id] = str(source.path)
         item = _parse_one(source, settings, known, max_bytes, result)

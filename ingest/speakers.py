@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from onrecord.types import Role
 
@@ -163,8 +165,17 @@ def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> d
     return result
 
 
+_UPPER_ROLE_NOUNS = ("official", "officials", "aide", "member", "members", "moderator",
+                     "operator", "staff", "crew")
+_ORDINALS = {"one", "two", "three", "four", "#1", "#2", "#3", "1", "2", "3", "4"}
+
+
 def _upper_label_name(words: list[str], title: str, text: str) -> str:
-    """``MS. JEAN-PIERRE`` -> ``Karine Jean-Pierre`` (or ``Jean-Pierre``)."""
+    """``MS. JEAN-PIERRE`` -> ``Karine Jean-Pierre`` (or ``Jean-Pierre``); role labels such
+    as ``SENIOR ADMINISTRATION OFFICIAL TWO`` or ``AIR FORCE ONE CREW MEMBER`` stay whole."""
+    core = [w for w in words if w.lower() not in _ORDINALS] or words
+    if any(_close_to(core[-1].lower().strip("."), noun) for noun in _UPPER_ROLE_NOUNS):
+        return " ".join(_smart_title(w) for w in words)
     name_words = [w for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
     if not name_words:
         return " ".join(_smart_title(w) for w in words)
@@ -174,34 +185,90 @@ def _upper_label_name(words: list[str], title: str, text: str) -> str:
 
 def is_role_label(label: str) -> bool:
     """True for labels that name a role rather than a person (``Q``, ``MODERATOR``...)."""
-    return clean_label(label).lower() in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS
+    return keyword_role(label, upper_case_format=False) is not None
 
 
-def assign_roles(labels_by_speaker: dict[str, set[str]], question_share: dict[str, float],
-                 upper_case_format: bool) -> dict[str, Role]:
+_SPLIT_WORDS = re.compile(r"[\s,.;:()–—]+")
+_QUESTION_OPENERS = {"q", "question", "questions", "remark", "remarks", "reply", "response",
+                     "comment", "audience"}
+_PRESS_WORDS = {"reporter", "journalist", "correspondent", "columnist", "photojournalist",
+                "editor", "editor-in-chief", "questioner"}
+_HOST_WORDS = {"host", "anchor", "presenter", "operator", "moderator"}
+_STAFF_WORDS = {"aide", "staff", "crew", "interpreter", "narrator", "announcer", "voice",
+                "unidentified", "participant", "participants", "member", "members"}
+# Titles of Q&A events, where untitled named speakers other than the principal are the press.
+QA_EVENT = re.compile(r"interview|news conference|press conference|direct line|journalist|"
+                      r"\bmedia\b|questions|press statements|q&a", re.I)
+
+
+def _close_to(word: str, target: str) -> bool:
+    """Equal up to a typo (``MODEARTOR``, ``OFFIAL``)."""
+    return word == target or (len(word) >= 5 and SequenceMatcher(None, word, target).ratio() >= 0.8)
+
+
+def keyword_role(label: str, upper_case_format: bool) -> Role | None:
+    """The role a label states outright (``Question from Perm``, ``programme host ...``)."""
+    words = [w for w in _SPLIT_WORDS.split(clean_label(label).lower()) if w]
+    if not words:
+        return None
+    if words[0] in _QUESTION_OPENERS:
+        return Role.JOURNALIST
+    if any(w in _PRESS_WORDS for w in words) and "minister" not in words:
+        return Role.JOURNALIST
+    if any(w in _HOST_WORDS or _close_to(w, "moderator") for w in words):
+        return Role.MODERATOR
+    if " ".join(words) in OTHER_LABELS or (upper_case_format and words[-1] in _STAFF_WORDS):
+        return Role.OTHER
+    return None
+
+
+@dataclass
+class SpeakerStats:
+    """What one canonical speaker did in a transcript, for deciding their role."""
+
+    labels: set[str]
+    turns: int = 0
+    question_turns: int = 0
+    words: int = 0
+
+
+def assign_roles(stats: dict[str, SpeakerStats], title: str, upper_case_format: bool
+                 ) -> dict[str, Role]:
     """Role of each canonical speaker in one transcript.
 
-    Label keywords decide first; a title or honorific makes an official; an untitled named
-    speaker whose turns are mostly questions is a journalist (an interviewer), else an official.
+    In order: a role stated by the label (Question, moderator, host, aide); the principal
+    speaker (most words) is an official; on White House pages every named podium speaker is
+    an official; a title (``Finance Minister ...``) makes an official; at a Q&A event
+    (interview, news conference, Direct Line) an untitled named speaker other than the
+    principal is the press (or a caller); elsewhere one whose turns are mostly questions is.
+    Everyone else is an official. Misfiling an official as press loses a quote; the reverse
+    would put a journalist's words in an official's mouth, so doubt goes to "journalist".
     """
+    stated = {s: _stated_role(st.labels, upper_case_format) for s, st in stats.items()}
+    named = [s for s, role in stated.items() if role is None]
+    principal = max(named, key=lambda s: stats[s].words, default=None)
+    qa_event = bool(QA_EVENT.search(title))
     roles: dict[str, Role] = {}
-    for speaker, labels in labels_by_speaker.items():
-        cleaned = {clean_label(label).lower() for label in labels}
-        if cleaned & JOURNALIST_LABELS:
-            roles[speaker] = Role.JOURNALIST
-        elif cleaned & MODERATOR_LABELS or any(set(c.split()) & MODERATOR_WORDS for c in cleaned):
-            roles[speaker] = Role.MODERATOR
-        elif cleaned & OTHER_LABELS:
-            roles[speaker] = Role.OTHER
-        elif upper_case_format or cleaned & ROLE_LABEL_NAMES:
+    for speaker, st in stats.items():
+        share = st.question_turns / st.turns if st.turns else 0.0
+        titled = any(_has_title(_words(label_head(label))) for label in st.labels)
+        if stated[speaker] is not None:
+            roles[speaker] = stated[speaker]
+        elif speaker == principal or upper_case_format or titled:
             roles[speaker] = Role.OFFICIAL
-        elif any(_has_title(_words(clean_label(label))) for label in labels):
-            roles[speaker] = Role.OFFICIAL
-        elif question_share.get(speaker, 0.0) >= 0.5:
+        elif qa_event or share >= 0.5:
             roles[speaker] = Role.JOURNALIST
         else:
             roles[speaker] = Role.OFFICIAL
     return roles
+
+
+def _stated_role(labels: set[str], upper_case_format: bool) -> Role | None:
+    found = {keyword_role(label, upper_case_format) for label in labels} - {None}
+    for role in (Role.JOURNALIST, Role.MODERATOR, Role.OTHER):
+        if role in found:
+            return role
+    return None
 
 
 def normalise_person(name: str) -> list[str]:
@@ -215,5 +282,5 @@ def speaker_matches(query: str, speaker: str) -> bool:
     wanted, have = normalise_person(query), normalise_person(speaker)
     if not wanted or not have:
         return bool(query.strip()) and query.strip().lower() == speaker.strip().lower()
-    return wanted == have[-len(wanted):] or wanted == have or set(wanted) <= set(have) and len(
-        wanted) > 1
+    return wanted == have[-len(wanted):] or wanted == have or (set(wanted) <= set(have) and len(
+        wanted) > 1)

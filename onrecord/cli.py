@@ -99,7 +99,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def _report_dict(report) -> dict:  # noqa: ANN001 - IngestReport
+def _report_dict(report) -> dict:
     return {
         "files_read": len(report.files), "added": report.count("added"),
         "updated": report.count("updated"), "unchanged": report.count("unchanged"),
@@ -112,7 +112,7 @@ def _report_dict(report) -> dict:  # noqa: ANN001 - IngestReport
     }
 
 
-def _print_report(report) -> None:  # noqa: ANN001 - IngestReport
+def _print_report(report) -> None:
     data = _report_dict(report)
     for warning in data["warnings"]:
         print(f"warning: {warning}")
@@ -126,7 +126,7 @@ def _print_report(report) -> None:  # noqa: ANN001 - IngestReport
     print(f"time: {data['seconds'].get('total', 0):.1f}s")
 
 
-def _open_reader(settings: Settings):  # noqa: ANN202 - IndexReader
+def _open_reader(settings: Settings):
     from onrecord.index.reader import IndexReader
 
     return IndexReader.open(settings.index_dir, settings)
@@ -181,7 +181,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _hit_dict(hit) -> dict:  # noqa: ANN001 - SearchHit
+def _hit_dict(hit) -> dict:
     return {"doc_id": hit.doc_id, "title": hit.title, "date": hit.date, "speaker": hit.speaker,
             "role": hit.role.value, "start": hit.start, "end": hit.end, "text": hit.text,
             "score": round(hit.score, 6), "passage_id": hit.passage_id, "url": hit.url,

@@ -234,7 +234,7 @@ def test_stored_text_is_clean(scenario):
 
 def test_big_file_was_not_read(scenario):
     """Reading the 50 MB file whole would push Python's peak past 50 MB."""
-    print("PEAK", scenario.peak_bytes); assert scenario.peak_bytes < 40_000_000
+    assert scenario.peak_bytes < 40_000_000
 
 
 def test_cli_exit_codes_and_printed_reasons(scenario, tmp_path):

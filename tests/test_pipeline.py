@@ -114,3 +114,13 @@ def test_more_passages_than_chroma_batch_limit(tmp_path):
     assert store.count() == n
     store.delete([p.id for p in passages[:limit + 5]])
     assert store.count() == 5
+
+
+def test_prune_keeps_a_transcript_whose_file_now_fails(index, corpus, embedder):
+    path = corpus / "kremlin" / "kremlin_en_8055.txt"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False,
+                          prune=True)
+    assert [f.path for f in report.failed] == [str(path)]
+    assert report.removed == []
+    assert catalog_of(index).transcript_info("kremlin_en_8055") is not None

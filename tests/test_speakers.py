@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.speakers import assign_roles, canonical_names, clean_label, speaker_matches
+from ingest.speakers import (
+    SpeakerStats, assign_roles, canonical_names, clean_label, keyword_role, speaker_matches,
+)
 from onrecord.types import Role
 
 
@@ -47,18 +49,47 @@ def test_clean_label_collapses_odd_spacing():
     assert clean_label("MS.\u00a0 JEAN-PIERRE:") == "MS. JEAN-PIERRE"
 
 
+def stats(labels, turns=4, questions=0, words=100):
+    return SpeakerStats(set(labels), turns=turns, question_turns=questions, words=words)
+
+
 def test_roles_from_labels_titles_and_questions():
-    roles = assign_roles(
-        {"Question": {"Question"}, "Vladimir Putin": {"President of Russia Vladimir Putin"},
-         "Andrei Vandenko": {"Andrei Vandenko"}, "Dmitry Peskov": {"Dmitry Peskov"},
-         "Kirill Kleymenov": {"Direct Line programme host Kirill Kleymenov"},
-         "Aide": {"AIDE"}},
-        question_share={"Andrei Vandenko": 0.9, "Dmitry Peskov": 0.1},
-        upper_case_format=False,
-    )
+    roles = assign_roles({
+        "Question": stats({"Question", "Question from Perm Territory"}, questions=4),
+        "Vladimir Putin": stats({"President of Russia Vladimir Putin"}, questions=2, words=900),
+        "Dmitry Peskov": stats({"Dmitry Peskov"}),
+        "Kirill Kleymenov": stats({"Direct Line programme host Kirill Kleymenov"}, questions=4),
+        "Sergei Brilyov": stats({"Plenary session moderator, TV journalist Sergei Brilyov"}),
+        "Aide": stats({"Aide"}),
+    }, title="Meeting with the Government", upper_case_format=False)
     assert roles == {"Question": Role.JOURNALIST, "Vladimir Putin": Role.OFFICIAL,
-                     "Andrei Vandenko": Role.JOURNALIST, "Dmitry Peskov": Role.OFFICIAL,
-                     "Kirill Kleymenov": Role.MODERATOR, "Aide": Role.OTHER}
+                     "Dmitry Peskov": Role.OFFICIAL, "Kirill Kleymenov": Role.MODERATOR,
+                     "Sergei Brilyov": Role.JOURNALIST, "Aide": Role.OTHER}
+
+
+def test_principal_asking_questions_stays_official_and_interviewers_are_press():
+    speakers = {"Vladimir Putin": stats({"Vladimir Putin"}, questions=3, words=2000),
+                "Andrei Vandenko": stats({"Andrei Vandenko"}, questions=1, words=300),
+                "Ivan Afanasyev": stats({"Ivan Afanasyev"}, questions=0, words=120),
+                "Alexei Kudrin": stats({"Finance Minister Alexei Kudrin"}, questions=4)}
+    roles = assign_roles(speakers, title="Interview to TASS", upper_case_format=False)
+    assert roles == {"Vladimir Putin": Role.OFFICIAL, "Andrei Vandenko": Role.JOURNALIST,
+                     "Ivan Afanasyev": Role.JOURNALIST, "Alexei Kudrin": Role.OFFICIAL}
+    # Outside a Q&A event an untitled speaker needs mostly questions to count as press.
+    roles = assign_roles(speakers, title="Meeting with governors", upper_case_format=False)
+    assert roles["Andrei Vandenko"] is roles["Ivan Afanasyev"] is Role.OFFICIAL
+
+
+def test_white_house_role_labels_are_not_surnames():
+    names = canonical_names(["SENIOR ADMINISTRATION OFFICIAL TWO", "AIR FORCE ONE CREW MEMBER",
+                             "SENIOR ADMINSTRATION OFFICIAL", "MODEARTOR", "MR. KIRBY"])
+    assert names == {"SENIOR ADMINISTRATION OFFICIAL TWO": "Senior Administration Official Two",
+                     "AIR FORCE ONE CREW MEMBER": "Air Force One Crew Member",
+                     "SENIOR ADMINSTRATION OFFICIAL": "Senior Adminstration Official",
+                     "MODEARTOR": "Modeartor", "MR. KIRBY": "Kirby"}
+    assert keyword_role("MODEARTOR", upper_case_format=True) is Role.MODERATOR
+    assert keyword_role("AIR FORCE ONE CREW MEMBER", upper_case_format=True) is Role.OTHER
+    assert keyword_role("PHOTOJOURNALIST", upper_case_format=True) is Role.JOURNALIST
 
 
 @pytest.mark.parametrize(("query", "speaker", "expected"), [

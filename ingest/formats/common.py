@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.speakers import assign_roles, canonical_names
+from ingest.speakers import SpeakerStats, assign_roles, canonical_names
 from onrecord.types import Turn
 
 MONTHS = {name: i for i, name in enumerate(
@@ -22,9 +21,11 @@ DATE_PATTERNS = [
 ]
 # A stage note or omission mark standing alone: "(Laughter.)", "<…>", "* * *", "END 2:01 P.M. EST".
 STAGE_NOTE = re.compile(
-    r"^\s*(\([^()]{1,120}\)\.?|<\s*(…|\.\.\.)\s*>|\*\s*\*\s*\*|END\b.*|"
+    r"^\s*(\([^()]+\)\.?|<\s*(…|\.\.\.)\s*>|\*\s*\*\s*\*|#{3,}|END\b.*|"
     r"\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(\s+[A-Z]{2,4})?)\s*$"
 )
+# Lines after which unlabelled text is narration, not the last speaker's words.
+SECTION_END = re.compile(r"^\s*(\*\s*\*\s*\*|#{3,}|\([^()]{121,}\)\.?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,24 @@ class RawTurn:
 
 
 def split_turns(text: str, start: int, end: int,
-                match_label: Callable[[str], tuple[str, int] | None]) -> tuple[list[RawTurn], int]:
+                match_label: Callable[[str], tuple[str, int] | None],
+                inline_break: re.Pattern[str] | None = None,
+                terminator: re.Pattern[str] | None = None) -> tuple[list[RawTurn], int]:
     """Cut ``text[start:end]`` into labelled turns.
 
     ``match_label(line)`` returns the speaker label and the offset where the turn's words
-    begin, or None. Returns the turns and the offset of the first label (``end`` when there
-    is none): what comes before it is the preamble.
+    begin, or None. ``inline_break`` finds places inside a line where the source glued the
+    next label on (``...this role? MS. PSAKI:  You mean``): the line is cut there. A line
+    matching ``terminator`` (``* * *``, ``END 2:01 P.M.``) closes the current turn: unlabelled
+    text after it is site narration, not anybody's words. Stage notes such as ``(Laughter.)``
+    are trimmed from the edges of turns; turns made only of stage notes are dropped.
+    Returns the turns and the offset of the first label (``end`` when there is none).
     """
     turns: list[RawTurn] = []
     first_label = end
     last_content_end = -1
-    for line in lines_of(text, start, end):
+    open_turn = False
+    for line in _segments(text, start, end, inline_break):
         found = match_label(line.text)
         if found:
             label, offset = found
@@ -90,11 +98,49 @@ def split_turns(text: str, start: int, end: int,
                 first_label = line.start
             turns.append(RawTurn(label, line.start + offset, line.end))
             last_content_end = _content_end(text, line.start + offset, line.end)
-        elif turns and line.text.strip() and not STAGE_NOTE.match(line.text):
+            open_turn = True
+        elif terminator is not None and terminator.match(line.text):
+            open_turn = False
+        elif open_turn and line.text.strip() and not STAGE_NOTE.match(line.text):
             last_content_end = _content_end(text, line.start, line.end)
     if turns:
         turns[-1].end = last_content_end
-    return [t for t in turns if t.end > t.start], first_label
+    trimmed = [RawTurn(t.label, *trim_stage_notes(text, t.start, t.end)) for t in turns]
+    return [t for t in trimmed if t.end > t.start], first_label
+
+
+def _segments(text: str, start: int, end: int, inline_break: re.Pattern[str] | None
+              ) -> Iterator[Line]:
+    for line in lines_of(text, start, end):
+        if inline_break is None:
+            yield line
+            continue
+        cut = line.start
+        for match in inline_break.finditer(text, line.start, line.end):
+            if match.end() > cut and match.start() > line.start:
+                yield Line(cut, match.start(), text[cut:match.start()])
+                cut = match.end()
+        yield Line(cut, line.end, text[cut:line.end])
+
+
+_TRAILING_NOTE = re.compile(r"(?<=[.?!”’\-—–])[ \t\u00a0]+\([A-Z][^()\n]{0,80}\)\.?$")
+_LEADING_NOTE = re.compile(r"^\([A-Z][^()\n]{0,80}\)\.?(?:[ \t\u00a0]+|$)")
+
+
+def trim_stage_notes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop ``(Laughter.)``-style notes from the start and end of ``text[start:end]``."""
+    while True:
+        segment = text[start:end]
+        lead = _LEADING_NOTE.match(segment)
+        trail = _TRAILING_NOTE.search(segment)
+        if lead and lead.end() > 0:
+            start += lead.end()
+        elif trail:
+            end = start + trail.start()
+        elif STAGE_NOTE.match(segment):
+            return start, start
+        else:
+            return start, end
 
 
 def _content_end(text: str, start: int, end: int) -> int:
@@ -117,13 +163,15 @@ def build_turns(text: str, raw_turns: list[RawTurn], title: str, upper_case_form
     labelled = [t.label for t in raw_turns if t.label]
     names = canonical_names(labelled, title=title, text=text)
     speakers = [names.get(t.label, "") if t.label else (default_speaker or "") for t in raw_turns]
-    labels_by_speaker: dict[str, set[str]] = defaultdict(set)
-    questions: dict[str, list[bool]] = defaultdict(list)
+    stats: dict[str, SpeakerStats] = {}
     for raw, speaker in zip(raw_turns, speakers, strict=True):
-        labels_by_speaker[speaker].add(raw.label or speaker)
-        questions[speaker].append("?" in text[raw.start : raw.end][-300:])
-    share = {s: sum(q) / len(q) for s, q in questions.items()}
-    roles = assign_roles(labels_by_speaker, share, upper_case_format)
+        words = text[raw.start : raw.end]
+        entry = stats.setdefault(speaker, SpeakerStats(set()))
+        entry.labels.add(raw.label or speaker)
+        entry.turns += 1
+        entry.question_turns += "?" in words[-300:]
+        entry.words += words.count(" ") + 1
+    roles = assign_roles(stats, title, upper_case_format)
     return [
         Turn(i, raw.label, speaker, roles[speaker], raw.start, raw.end)
         for i, (raw, speaker) in enumerate(zip(raw_turns, speakers, strict=True))

@@ -51,7 +51,7 @@ def _header(text: str) -> tuple[dict[str, str], int]:
     return meta, body_start
 
 
-def _best_turns(text: str, start: int):  # noqa: ANN202 - tuple of split_turns
+def _best_turns(text: str, start: int):
     mixed = split_turns(text, start, len(text), MIXED)
     upper = split_turns(text, start, len(text), UPPER)
     return upper if len(upper[0]) > len(mixed[0]) else mixed

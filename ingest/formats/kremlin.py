@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats.common import build_turns, header_lines, parse_date, split_turns
+from ingest.formats.common import SECTION_END, build_turns, header_lines, parse_date, split_turns
 from ingest.formats.labels import MIXED
 from onrecord.types import Transcript
 
@@ -36,7 +36,7 @@ def parse(doc_id: str, text: str) -> Transcript:
     if len(head) > 2 and _is_place(head[2].text):
         place = head[2].text.strip()
         body_start = head[2].end
-    raw_turns, _ = split_turns(text, body_start, len(text), MIXED)
+    raw_turns, _ = split_turns(text, body_start, len(text), MIXED, terminator=SECTION_END)
     return Transcript(
         doc_id=doc_id, title=title, date=parse_date(dated.group(1)), time=dated.group(2),
         place=place, text=text, source=NAME,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from ingest.speakers import (
-    JOURNALIST_LABELS, MODERATOR_LABELS, OTHER_LABELS, clean_label, label_head,
+    JOURNALIST_LABELS,
+    MODERATOR_LABELS,
+    OTHER_LABELS,
+    clean_label,
+    label_head,
 )
 
 _SP = r"[ \t\u00a0]"
@@ -16,8 +20,9 @@ MIXED_LABEL = re.compile(
 )
 # Upper case, as on whitehouse.gov: "MS. PSAKI:  ...", and the bare reporter "Q  ...".
 UPPER_LABEL = re.compile(
-    r"^(?:(?P<q>Q)(?:" + _SP + r"*[:–—`]?" + _SP + r"+)|(?P<label>[A-Z][A-Z.'’\-]*(?:" + _SP
-    + r"+[A-Z.'’\-]+){0,7}(?:" + _SP + r"*\([^()\n]{1,40}\))?)" + _SP + r"*:" + _SP + r"+)"
+    r"^[*_]?(?:(?P<q>Q)(?:" + _SP + r"*[:–—`]?" + _SP + r"+)|(?P<label>(?:(?i:mr|ms|mrs|dr)\."
+    + _SP + r"+)?[A-Z][A-Z.'’\-]*(?:" + _SP + r"+[A-Z.'’\-]+){0,7}(?:" + _SP
+    + r"*\([^()\n]{1,40}\))?)" + _SP + r"*:(?:" + _SP + r"+|(?=[A-Z])))"
 )
 # Words that make a line a sentence rather than a speaker label.
 SENTENCE_WORDS = {
@@ -71,7 +76,7 @@ def looks_like_mixed_label(label: str) -> bool:
         return False
     if len(words) == 1 and not tail_words and words[0].lower() in NOT_NAMES:
         return False
-    if any(w == "I" or w.islower() and w.strip("().–") in SENTENCE_WORDS
+    if any(w == "I" or (w.islower() and w.strip("().–") in SENTENCE_WORDS)
            for w in words + tail_words):
         return False
     name = label_head(cleaned).split()

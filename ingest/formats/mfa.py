@@ -11,7 +11,14 @@ import re
 from collections import Counter
 
 from ingest.formats.common import (
-    RawTurn, build_turns, content_start, header_lines, lines_of, parse_date, split_turns,
+    SECTION_END,
+    RawTurn,
+    build_turns,
+    content_start,
+    header_lines,
+    lines_of,
+    parse_date,
+    split_turns,
 )
 from ingest.formats.labels import MIXED
 from ingest.speakers import canonical_names, is_role_label
@@ -39,7 +46,8 @@ def parse(doc_id: str, text: str) -> Transcript:
         body_start = head[2].end
     tail = _BOILERPLATE.search(text, body_start)
     body_end = tail.start() if tail else len(text)
-    raw_turns, first_label = split_turns(text, body_start, body_end, MIXED)
+    raw_turns, first_label = split_turns(text, body_start, body_end, MIXED,
+                                         terminator=SECTION_END)
     opening = _opening_remarks(text, body_start, first_label)
     main_speaker = _main_speaker(raw_turns, title, text)
     if opening and main_speaker:
