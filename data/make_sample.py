@@ -14,10 +14,20 @@ import sys
 from pathlib import Path
 
 KREMLIN_QA = [
-    "kremlin_en_54803", "kremlin_en_57085", "kremlin_en_47104", "kremlin_en_17723",
-    "kremlin_en_53081", "kremlin_en_58586", "kremlin_en_58715", "kremlin_en_51718",
-    "kremlin_en_59865", "kremlin_en_47126", "kremlin_en_57192", "kremlin_en_55017",
-    "kremlin_en_60396", "kremlin_en_62047",
+    "kremlin_en_54803",
+    "kremlin_en_57085",
+    "kremlin_en_47104",
+    "kremlin_en_17723",
+    "kremlin_en_53081",
+    "kremlin_en_58586",
+    "kremlin_en_58715",
+    "kremlin_en_51718",
+    "kremlin_en_59865",
+    "kremlin_en_47126",
+    "kremlin_en_57192",
+    "kremlin_en_55017",
+    "kremlin_en_60396",
+    "kremlin_en_62047",
 ]
 KREMLIN_MEETINGS_PER_YEAR = 1
 WHITEHOUSE_EXTRA = [
@@ -39,15 +49,17 @@ def _pick(corpus: Path) -> dict[str, list[dict]]:
     seen_years: dict[str, int] = {}
     for row in sorted(kremlin, key=lambda r: r["id"]):
         year = row["date"][:4]
-        if row["kind"] == "multi_speaker" and 3_000 < row["n_chars"] < 20_000:
-            if seen_years.get(year, 0) < KREMLIN_MEETINGS_PER_YEAR:
-                seen_years[year] = seen_years.get(year, 0) + 1
-                chosen.append(row)
+        wanted = row["kind"] == "multi_speaker" and 3_000 < row["n_chars"] < 20_000
+        if wanted and seen_years.get(year, 0) < KREMLIN_MEETINGS_PER_YEAR:
+            seen_years[year] = seen_years.get(year, 0) + 1
+            chosen.append(row)
     whitehouse, quarters = [], set()
     for row in sorted(_manifest(corpus / "whitehouse"), key=lambda r: r["date"]):
         quarter = (row["date"][:4], (int(row["date"][5:7]) - 1) // 3)
         low, high = WHITEHOUSE_SIZE
-        if row["id"] in WHITEHOUSE_EXTRA or (quarter not in quarters and low < row["n_chars"] < high):
+        if row["id"] in WHITEHOUSE_EXTRA or (
+            quarter not in quarters and low < row["n_chars"] < high
+        ):
             quarters.add(quarter)
             whitehouse.append(row)
     return {"mfa": _manifest(corpus / "mfa"), "kremlin": chosen, "whitehouse": whitehouse}
@@ -67,4 +79,7 @@ def main(corpus: Path, target: Path) -> None:
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else here.parent.parent / "shared" / "corpus", here / "sample")
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else here.parent.parent / "shared" / "corpus",
+        here / "sample",
+    )

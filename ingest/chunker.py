@@ -42,14 +42,18 @@ def _pieces(text: str, turn: Turn, settings: ChunkSettings) -> list[tuple[int, i
             pieces[-1] = (pieces[-1][0], s_end)
         else:
             pieces.append((s_start, s_end))
-    if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < settings.target_chars // 3 \
-            and pieces[-1][1] - pieces[-2][0] <= settings.max_chars:
+    if (
+        len(pieces) > 1
+        and pieces[-1][1] - pieces[-1][0] < settings.target_chars // 3
+        and pieces[-1][1] - pieces[-2][0] <= settings.max_chars
+    ):
         pieces[-2:] = [(pieces[-2][0], pieces[-1][1])]
     return [(s, e) for s, e in pieces if e - s >= MIN_PASSAGE_CHARS]
 
 
-def _split_long(sentences: list[tuple[int, int]], max_chars: int, text: str) -> list[
-        tuple[int, int]]:
+def _split_long(
+    sentences: list[tuple[int, int]], max_chars: int, text: str
+) -> list[tuple[int, int]]:
     """Cut any sentence longer than ``max_chars`` at spaces, so no piece exceeds it."""
     out: list[tuple[int, int]] = []
     for start, end in sentences:
@@ -57,30 +61,49 @@ def _split_long(sentences: list[tuple[int, int]], max_chars: int, text: str) -> 
             cut = text.rfind(" ", start, start + max_chars)
             cut = cut if cut > start else start + max_chars
             out.append((start, cut))
-            start = cut + 1 if text[cut:cut + 1] == " " else cut
+            start = cut + 1 if text[cut : cut + 1] == " " else cut
         out.append((start, end))
     return out
 
 
-def _passage(transcript: Transcript, turn: Turn, question: Turn | None, start: int, end: int,
-             settings: ChunkSettings, seen: dict[str, int]) -> Passage:
+def _passage(
+    transcript: Transcript,
+    turn: Turn,
+    question: Turn | None,
+    start: int,
+    end: int,
+    settings: ChunkSettings,
+    seen: dict[str, int],
+) -> Passage:
     text = transcript.text[start:end]
-    question_text = transcript.text[question.start:question.end] if question else ""
-    embed_text = embedding_text(transcript.title, turn.speaker, text, question_text,
-                                settings.question_chars)
-    digest = passage_id(transcript.doc_id, turn.speaker, turn.role, transcript.date, embed_text,
-                        seen)
+    question_text = transcript.text[question.start : question.end] if question else ""
+    embed_text = embedding_text(
+        transcript.title, turn.speaker, text, question_text, settings.question_chars
+    )
+    digest = passage_id(
+        transcript.doc_id, turn.speaker, turn.role, transcript.date, embed_text, seen
+    )
     return Passage(
-        id=digest, doc_id=transcript.doc_id, turn_index=turn.index, speaker=turn.speaker,
-        label=turn.label, role=turn.role, date=transcript.date, start=start, end=end,
+        id=digest,
+        doc_id=transcript.doc_id,
+        turn_index=turn.index,
+        speaker=turn.speaker,
+        label=turn.label,
+        role=turn.role,
+        date=transcript.date,
+        start=start,
+        end=end,
         question_start=question.start if question else -1,
         question_end=question.end if question else -1,
-        text=text, question=question_text, embed_text=embed_text,
+        text=text,
+        question=question_text,
+        embed_text=embed_text,
     )
 
 
-def passage_id(doc_id: str, speaker: str, role: Role, date: str | None, embed_text: str,
-               seen: dict[str, int]) -> str:
+def passage_id(
+    doc_id: str, speaker: str, role: Role, date: str | None, embed_text: str, seen: dict[str, int]
+) -> str:
     """Derived from everything stored with the vector, not from offsets: an edit elsewhere
     in the file shifts offsets but keeps the ids (and so the vectors) of untouched passages.
     ``seen`` numbers repeats of the same text within one transcript."""
@@ -89,8 +112,9 @@ def passage_id(doc_id: str, speaker: str, role: Role, date: str | None, embed_te
     return hashlib.sha256(f"{key}\x1f{seen[key]}".encode()).hexdigest()[:24]
 
 
-def embedding_text(title: str, speaker: str, answer: str, question: str,
-                   question_chars: int) -> str:
+def embedding_text(
+    title: str, speaker: str, answer: str, question: str, question_chars: int
+) -> str:
     """What the embedding model sees: speaker and answer first (the model truncates the
     tail), then the question that prompted it and the event title as context."""
     parts = [f"{speaker}: {answer}"]

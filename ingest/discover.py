@@ -34,8 +34,9 @@ class Refused:
     reason: str
 
 
-def discover(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFile], list[Refused],
-                                                                  list[str]]:
+def discover(
+    paths: list[Path], root: Path | None = None
+) -> tuple[list[SourceFile], list[Refused], list[str]]:
     """Files to ingest, paths refused (with the reason), and warnings about manifests.
 
     A file reached twice (given twice, or as a file and inside a given folder) is listed once.
@@ -54,8 +55,10 @@ def discover(paths: list[Path], root: Path | None = None) -> tuple[list[SourceFi
         is_dir = given.is_dir()
         files = _walk(given, real_root, refused) if is_dir else [given]
         if is_dir and not files:
-            warnings.append(f"{given}: no transcript files "
-                            f"({', '.join(sorted(TRANSCRIPT_SUFFIXES))}) in this folder")
+            warnings.append(
+                f"{given}: no transcript files "
+                f"({', '.join(sorted(TRANSCRIPT_SUFFIXES))}) in this folder"
+            )
         for path in files:
             real = path.resolve()
             if real in seen:
@@ -74,8 +77,11 @@ def _check_path(path: Path, real_root: Path | None) -> str | None:
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        return "broken symlink (its target does not exist)" if path.is_symlink() else \
-            "no such file or folder"
+        return (
+            "broken symlink (its target does not exist)"
+            if path.is_symlink()
+            else "no such file or folder"
+        )
     except RuntimeError:  # Python < 3.13 reports a symlink loop this way
         return "symlink loop"
     except OSError as err:
@@ -128,8 +134,10 @@ def _load_manifest(folder: Path, warnings: list[str]) -> dict[str, dict]:
             continue
         row = _manifest_row(line)
         if row is None:
-            warnings.append(f"{path}:{number}: not a manifest row (a JSON object with a string "
-                            "`file` field and, if any, a string `id`); line ignored")
+            warnings.append(
+                f"{path}:{number}: not a manifest row (a JSON object with a string "
+                "`file` field and, if any, a string `id`); line ignored"
+            )
         elif row["file"] in rows:
             warnings.append(f"{path}:{number}: second row for {row['file']}; ignored")
         else:

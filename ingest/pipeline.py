@@ -81,9 +81,15 @@ class _Parsed:
     status: str
 
 
-def ingest_paths(paths: list[Path], settings: Settings, *, prune: bool = False,
-                 rebuild: bool = False, embedder: Embedder | None = None,
-                 progress: bool = True) -> IngestReport:
+def ingest_paths(
+    paths: list[Path],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    progress: bool = True,
+) -> IngestReport:
     """Ingest files and folders into ``settings.index_dir``; see the module docstring."""
     started = time.perf_counter()
     report = IngestReport()
@@ -107,12 +113,21 @@ def ingest_paths(paths: list[Path], settings: Settings, *, prune: bool = False,
         if prune:
             # A file that is still there but failed this time keeps its indexed version.
             failed_paths = {f.path for f in report.failed}
-            report.removed = sorted(d for d in known
-                                    if d not in seen and known_paths.get(d) not in failed_paths)
+            report.removed = sorted(
+                d for d in known if d not in seen and known_paths.get(d) not in failed_paths
+            )
         changed = [p for p in parsed if p.status != "unchanged"]
         if changed or report.removed or rebuild:
-            generation = _write_generation(index_dir, current if not rebuild else None, changed,
-                                           report, settings, embedder, identity, progress)
+            generation = _write_generation(
+                index_dir,
+                current if not rebuild else None,
+                changed,
+                report,
+                settings,
+                embedder,
+                identity,
+                progress,
+            )
             report.generation = generation.name
         elif current:
             report.generation = current.name
@@ -127,23 +142,34 @@ def _remove_unpublished(index_dir: Path, current: Path | None) -> None:
         remove_stale(index_dir, keep=set())
         return
     number = int(current.name.split("-")[1])
-    keep = {p.name for p in index_dir.glob("gen-*") if p.name[4:].isdigit()
-            and int(p.name[4:]) <= number}
+    keep = {
+        p.name
+        for p in index_dir.glob("gen-*")
+        if p.name[4:].isdigit() and int(p.name[4:]) <= number
+    }
     remove_stale(index_dir, keep)
 
 
 def content_hash(text: str, manifest: dict, settings: Settings) -> str:
     """Everything that shapes a transcript's passages, hashed."""
-    shaping = {"manifest": {k: manifest.get(k) for k in METADATA_FIELDS},
-               "format": FORMAT_VERSION, "chunker": CHUNKER_VERSION,
-               "chunk": settings.chunk.model_dump()}
+    shaping = {
+        "manifest": {k: manifest.get(k) for k in METADATA_FIELDS},
+        "format": FORMAT_VERSION,
+        "chunker": CHUNKER_VERSION,
+        "chunk": settings.chunk.model_dump(),
+    }
     digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass"))
     digest.update(json.dumps(shaping, sort_keys=True).encode())
     return digest.hexdigest()
 
 
-def _read_and_parse(paths: list[Path], settings: Settings, known: dict[str, str],
-                    report: IngestReport, progress: bool) -> list[_Parsed]:
+def _read_and_parse(
+    paths: list[Path],
+    settings: Settings,
+    known: dict[str, str],
+    report: IngestReport,
+    progress: bool,
+) -> list[_Parsed]:
     sources, refused, warnings = discover(paths, settings.ingest.root)
     report.warnings.extend(warnings)
     report.files.extend(FileResult(r.path, "", "failed", r.reason) for r in refused)
@@ -164,8 +190,13 @@ def _read_and_parse(paths: list[Path], settings: Settings, known: dict[str, str]
     return parsed
 
 
-def _parse_one(source: SourceFile, settings: Settings, known: dict[str, str], max_bytes: int,
-               result: FileResult) -> _Parsed | None:
+def _parse_one(
+    source: SourceFile,
+    settings: Settings,
+    known: dict[str, str],
+    max_bytes: int,
+    result: FileResult,
+) -> _Parsed | None:
     try:
         read = read_transcript_file(source.path, max_bytes)
     except UnreadableFile as err:
@@ -201,9 +232,16 @@ def _apply_manifest(transcript: Transcript, source: SourceFile) -> None:
             setattr(transcript, key, str(value))
 
 
-def _write_generation(index_dir: Path, current: Path | None, changed: list[_Parsed],
-                      report: IngestReport, settings: Settings, embedder: Embedder | None,
-                      identity: dict | None, progress: bool) -> Path:
+def _write_generation(
+    index_dir: Path,
+    current: Path | None,
+    changed: list[_Parsed],
+    report: IngestReport,
+    settings: Settings,
+    embedder: Embedder | None,
+    identity: dict | None,
+    progress: bool,
+) -> Path:
     started = time.perf_counter()
     generation = new_generation(index_dir, copy_from=current)
     catalog = Catalog(generation / CATALOG)
@@ -213,8 +251,9 @@ def _write_generation(index_dir: Path, current: Path | None, changed: list[_Pars
     fresh: list[Passage] = []
     for item in changed:
         new_ids = {p.id for p in item.passages}
-        vectors.delete([pid for pid in catalog.passage_ids(item.transcript.doc_id)
-                        if pid not in new_ids])
+        vectors.delete(
+            [pid for pid in catalog.passage_ids(item.transcript.doc_id) if pid not in new_ids]
+        )
         catalog.put_transcript(item.transcript, item.content_hash)
         catalog.replace_passages(item.transcript.doc_id, item.passages)
         fresh.extend(item.passages)
@@ -227,33 +266,42 @@ def _write_generation(index_dir: Path, current: Path | None, changed: list[_Pars
     _embed_and_add(to_embed, vectors, embedder, report, progress)
     started = time.perf_counter()
     all_passages = catalog.all_passages()
-    lexical = LexicalIndex.build([p.id for p in all_passages],
-                                 [lexical_text(p) for p in all_passages])
+    lexical = LexicalIndex.build(
+        [p.id for p in all_passages], [lexical_text(p) for p in all_passages]
+    )
     lexical.save(generation / LEXICAL)
     dimension = embedder.dimension if embedder else (identity or {}).get("embedding_dimension", 0)
     catalog.set_meta("identity", build_identity(settings, dimension))
-    catalog.set_meta("built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"),
-                               "passages": len(all_passages)})
+    catalog.set_meta(
+        "built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "passages": len(all_passages)}
+    )
     catalog.commit()
     catalog.close()
     if vectors.count() != len(all_passages):
-        raise RuntimeError(f"index check failed: {vectors.count()} vectors for "
-                           f"{len(all_passages)} passages; the previous index is still in use")
+        raise RuntimeError(
+            f"index check failed: {vectors.count()} vectors for "
+            f"{len(all_passages)} passages; the previous index is still in use"
+        )
     del vectors
     publish(index_dir, generation)
     report.seconds["write"] += time.perf_counter() - started
     return generation
 
 
-def _embed_and_add(to_embed: list[Passage], vectors: VectorStore, embedder: Embedder | None,
-                   report: IngestReport, progress: bool) -> None:
+def _embed_and_add(
+    to_embed: list[Passage],
+    vectors: VectorStore,
+    embedder: Embedder | None,
+    report: IngestReport,
+    progress: bool,
+) -> None:
     """Embed length-sorted chunks (similar lengths batch with little padding) and write each."""
     embed_seconds = write_seconds = 0.0
     calls_before = embedder.calls if embedder else 0
     ordered = sorted(to_embed, key=lambda p: len(p.embed_text))
     with tqdm(total=len(ordered), desc="embedding", unit="passage", disable=not progress) as bar:
         for offset in range(0, len(ordered), EMBED_CHUNK):
-            chunk = ordered[offset:offset + EMBED_CHUNK]
+            chunk = ordered[offset : offset + EMBED_CHUNK]
             t0 = time.perf_counter()
             vecs = embedder.embed([p.embed_text for p in chunk])  # type: ignore[union-attr]
             t1 = time.perf_counter()

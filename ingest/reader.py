@@ -25,21 +25,56 @@ CP1252_MAX_HIGH_SHARE = 0.3  # more non-ASCII bytes than this is not Western Eur
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
-                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+    rb"|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _HIGH_BYTES = bytes(range(0x80, 0x100))
-_SIGNATURES = {b"%PDF-": "a PDF document", b"PK\x03\x04": "a ZIP archive (or .docx/.odt)",
-               b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-               b"\x1f\x8b": "a gzip archive", b"\xd0\xcf\x11\xe0": "an old MS Office document",
-               b"{\\rtf": "an RTF document", b"\x7fELF": "a program"}
+_SIGNATURES = {
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or .docx/.odt)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0": "an old MS Office document",
+    b"{\\rtf": "an RTF document",
+    b"\x7fELF": "a program",
+}
 # A page (optionally after an XML declaration and comments), or markup that must never be
 # indexed wherever it appears in the file.
-_HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*"
-                         r"<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_HTML_START = re.compile(
+    r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*"
+    r"<(!doctype\s+html|html|head|body|meta|title)\b",
+    re.I | re.S,
+)
 _HTML_ANYWHERE = re.compile(r"<(script|style|iframe|html|body)\b[^>]*>", re.I)
-_BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
-               "h6", "section", "article", "main", "blockquote", "pre", "table", "ul", "ol",
-               "header", "footer", "title"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "header",
+    "footer",
+    "title",
+}
 _HIDDEN_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe"}
 
 
@@ -63,8 +98,9 @@ def read_transcript_file(path: Path, max_bytes: int) -> ReadText:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as err:
-        reason = "broken symlink (its target does not exist)" if path.is_symlink() else \
-            "no such file"
+        reason = (
+            "broken symlink (its target does not exist)" if path.is_symlink() else "no such file"
+        )
         raise UnreadableFile(reason) from err
     except OSError as err:  # symlink loops, permissions
         raise UnreadableFile(f"cannot open: {err.strerror or err}") from err
@@ -91,8 +127,10 @@ def _read_regular_file(fd: int, max_bytes: int) -> bytes:
 
 
 def _too_big(what: str, max_bytes: int) -> str:
-    return (f"{what}, over the {max_bytes / 1e6:.1f} MB limit "
-            "(setting ingest.max_file_mb, env ONRECORD_INGEST__MAX_FILE_MB)")
+    return (
+        f"{what}, over the {max_bytes / 1e6:.1f} MB limit "
+        "(setting ingest.max_file_mb, env ONRECORD_INGEST__MAX_FILE_MB)"
+    )
 
 
 def decode_transcript_bytes(raw: bytes, *, html: bool = False) -> ReadText:
@@ -108,8 +146,10 @@ def decode_transcript_bytes(raw: bytes, *, html: bool = False) -> ReadText:
         text = _decode_8bit(raw, warnings)
     replaced = text.count(REPLACEMENT)
     if replaced > BINARY_REPLACED_RATIO * len(text):
-        raise UnreadableFile(f"{replaced} of {len(text)} characters are not valid UTF-8 or "
-                             "Windows-1252: a binary file or an unsupported encoding")
+        raise UnreadableFile(
+            f"{replaced} of {len(text)} characters are not valid UTF-8 or "
+            "Windows-1252: a binary file or an unsupported encoding"
+        )
     text, controls = _CONTROL_CHARS.subn("", text)
     if controls:
         warnings.append(f"dropped {controls} control character(s)")
@@ -142,8 +182,10 @@ def _decode_8bit(raw: bytes, warnings: list[str]) -> str:
     head = body[:SNIFF_BYTES]
     controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
     if controls > BINARY_CONTROL_RATIO * len(head):
-        raise UnreadableFile("looks like a binary file, not text "
-                             f"({controls} control bytes in the first {len(head)})")
+        raise UnreadableFile(
+            "looks like a binary file, not text "
+            f"({controls} control bytes in the first {len(head)})"
+        )
     if NUL in body:
         warnings.append(f"dropped {body.count(NUL)} NUL byte(s)")
         body = body.replace(NUL, b"")

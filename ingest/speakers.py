@@ -22,31 +22,136 @@ _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
 _PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
 
 JOURNALIST_LABELS = {
-    "q", "question", "questions", "remark", "reporter", "journalist", "audience",
-    "audience member", "reply", "response", "comment", "press", "questioner",
+    "q",
+    "question",
+    "questions",
+    "remark",
+    "reporter",
+    "journalist",
+    "audience",
+    "audience member",
+    "reply",
+    "response",
+    "comment",
+    "press",
+    "questioner",
 }
 MODERATOR_LABELS = {"moderator", "operator", "host", "presenter", "chair", "chairman"}
 OTHER_LABELS = {
-    "aide", "white house aide", "staff", "interpreter", "narrator", "voice", "announcer",
-    "unidentified speaker", "speaker", "participant", "participants", "audience members",
+    "aide",
+    "white house aide",
+    "staff",
+    "interpreter",
+    "narrator",
+    "voice",
+    "announcer",
+    "unidentified speaker",
+    "speaker",
+    "participant",
+    "participants",
+    "audience members",
 }
-ROLE_LABEL_NAMES = {"senior administration official", "senior military official",
-                    "senior state department official", "the president", "the vice president",
-                    "the first lady", "administration official"}
+ROLE_LABEL_NAMES = {
+    "senior administration official",
+    "senior military official",
+    "senior state department official",
+    "the president",
+    "the vice president",
+    "the first lady",
+    "administration official",
+}
 HONORIFICS = {
-    "mr", "ms", "mrs", "miss", "dr", "mx", "sir", "madam", "the", "hon", "honorable",
+    "mr",
+    "ms",
+    "mrs",
+    "miss",
+    "dr",
+    "mx",
+    "sir",
+    "madam",
+    "the",
+    "hon",
+    "honorable",
 }
 TITLE_WORDS = {
-    "president", "vice", "prime", "minister", "deputy", "secretary", "press", "principal",
-    "senior", "assistant", "acting", "administrator", "ambassador", "director", "chair",
-    "chairman", "chairwoman", "chief", "governor", "mayor", "senator", "representative",
-    "general", "admiral", "colonel", "captain", "commander", "surgeon", "advisor", "adviser",
-    "coordinator", "counselor", "head", "ceo", "cfo", "chancellor", "king", "queen", "prince",
-    "emir", "sheikh", "speaker", "leader", "officer", "spokesperson", "spokesman", "official",
-    "federal", "foreign", "defence", "defense", "state", "national", "host", "programme",
-    "program", "ombudsperson", "commissioner", "envoy", "special", "executive", "first",
-    "lieutenant", "major", "sergeant", "judge", "justice", "attorney", "patriarch", "metropolitan",
-    "anchor", "moderator", "presenter", "member", "co-chair", "rector", "editor", "editor-in-chief",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "deputy",
+    "secretary",
+    "press",
+    "principal",
+    "senior",
+    "assistant",
+    "acting",
+    "administrator",
+    "ambassador",
+    "director",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "governor",
+    "mayor",
+    "senator",
+    "representative",
+    "general",
+    "admiral",
+    "colonel",
+    "captain",
+    "commander",
+    "surgeon",
+    "advisor",
+    "adviser",
+    "coordinator",
+    "counselor",
+    "head",
+    "ceo",
+    "cfo",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "sheikh",
+    "speaker",
+    "leader",
+    "officer",
+    "spokesperson",
+    "spokesman",
+    "official",
+    "federal",
+    "foreign",
+    "defence",
+    "defense",
+    "state",
+    "national",
+    "host",
+    "programme",
+    "program",
+    "ombudsperson",
+    "commissioner",
+    "envoy",
+    "special",
+    "executive",
+    "first",
+    "lieutenant",
+    "major",
+    "sergeant",
+    "judge",
+    "justice",
+    "attorney",
+    "patriarch",
+    "metropolitan",
+    "anchor",
+    "moderator",
+    "presenter",
+    "member",
+    "co-chair",
+    "rector",
+    "editor",
+    "editor-in-chief",
 }
 MODERATOR_WORDS = {"moderator", "host", "anchor", "presenter"}
 
@@ -114,8 +219,13 @@ def _full_name_in(surname: str, sources: Iterable[str]) -> str | None:
     for weight, source in zip((3, 1), sources, strict=False):
         for match in pattern.finditer(source):
             first, last = match.group(1), match.group(2)
-            if first[0].isupper() and first[1:2].islower() and _bare(first) not in TITLE_WORDS \
-                    and _bare(first) not in HONORIFICS and last[1:2].islower():
+            if (
+                first[0].isupper()
+                and first[1:2].islower()
+                and _bare(first) not in TITLE_WORDS
+                and _bare(first) not in HONORIFICS
+                and last[1:2].islower()
+            ):
                 counts[f"{first} {last}"] += weight
     if not counts:
         return None
@@ -165,8 +275,17 @@ def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> d
     return result
 
 
-_UPPER_ROLE_NOUNS = ("official", "officials", "aide", "member", "members", "moderator",
-                     "operator", "staff", "crew")
+_UPPER_ROLE_NOUNS = (
+    "official",
+    "officials",
+    "aide",
+    "member",
+    "members",
+    "moderator",
+    "operator",
+    "staff",
+    "crew",
+)
 _ORDINALS = {"one", "two", "three", "four", "#1", "#2", "#3", "1", "2", "3", "4"}
 
 
@@ -189,16 +308,48 @@ def is_role_label(label: str) -> bool:
 
 
 _SPLIT_WORDS = re.compile(r"[\s,.;:()–—]+")
-_QUESTION_OPENERS = {"q", "question", "questions", "remark", "remarks", "reply", "response",
-                     "comment", "audience"}
-_PRESS_WORDS = {"reporter", "journalist", "correspondent", "columnist", "photojournalist",
-                "editor", "editor-in-chief", "questioner"}
+_QUESTION_OPENERS = {
+    "q",
+    "question",
+    "questions",
+    "remark",
+    "remarks",
+    "reply",
+    "response",
+    "comment",
+    "audience",
+}
+_PRESS_WORDS = {
+    "reporter",
+    "journalist",
+    "correspondent",
+    "columnist",
+    "photojournalist",
+    "editor",
+    "editor-in-chief",
+    "questioner",
+}
 _HOST_WORDS = {"host", "anchor", "presenter", "operator", "moderator"}
-_STAFF_WORDS = {"aide", "staff", "crew", "interpreter", "narrator", "announcer", "voice",
-                "unidentified", "participant", "participants", "member", "members"}
+_STAFF_WORDS = {
+    "aide",
+    "staff",
+    "crew",
+    "interpreter",
+    "narrator",
+    "announcer",
+    "voice",
+    "unidentified",
+    "participant",
+    "participants",
+    "member",
+    "members",
+}
 # Titles of Q&A events, where untitled named speakers other than the principal are the press.
-QA_EVENT = re.compile(r"interview|news conference|press conference|direct line|journalist|"
-                      r"\bmedia\b|questions|press statements|q&a", re.I)
+QA_EVENT = re.compile(
+    r"interview|news conference|press conference|direct line|journalist|"
+    r"\bmedia\b|questions|press statements|q&a",
+    re.I,
+)
 
 
 def _close_to(word: str, target: str) -> bool:
@@ -232,8 +383,9 @@ class SpeakerStats:
     words: int = 0
 
 
-def assign_roles(stats: dict[str, SpeakerStats], title: str, upper_case_format: bool
-                 ) -> dict[str, Role]:
+def assign_roles(
+    stats: dict[str, SpeakerStats], title: str, upper_case_format: bool
+) -> dict[str, Role]:
     """Role of each canonical speaker in one transcript.
 
     In order: a role stated by the label (Question, moderator, host, aide); the principal
@@ -282,5 +434,8 @@ def speaker_matches(query: str, speaker: str) -> bool:
     wanted, have = normalise_person(query), normalise_person(speaker)
     if not wanted or not have:
         return bool(query.strip()) and query.strip().lower() == speaker.strip().lower()
-    return wanted == have[-len(wanted):] or wanted == have or (set(wanted) <= set(have) and len(
-        wanted) > 1)
+    return (
+        wanted == have[-len(wanted) :]
+        or wanted == have
+        or (set(wanted) <= set(have) and len(wanted) > 1)
+    )

@@ -42,12 +42,21 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="parse transcripts and add them to the index")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    ingest.add_argument("--prune", action="store_true",
-                        help="drop indexed transcripts whose file was not among PATHs")
-    ingest.add_argument("--rebuild", action="store_true",
-                        help="build the index from scratch (e.g. after changing the model)")
-    ingest.add_argument("--if-empty", action="store_true",
-                        help="do nothing when the index already holds transcripts")
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="drop indexed transcripts whose file was not among PATHs",
+    )
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the index from scratch (e.g. after changing the model)",
+    )
+    ingest.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing when the index already holds transcripts",
+    )
     ingest.add_argument("--root", type=Path, help="refuse paths resolving outside this folder")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
     ingest.set_defaults(run=_ingest)
@@ -67,8 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     search.set_defaults(run=_search)
 
     for sub in (ingest, info, search):
-        sub.add_argument("--index", type=Path, default=None,
-                         help="index folder (default: vectorstore/ or ONRECORD_INDEX_DIR)")
+        sub.add_argument(
+            "--index",
+            type=Path,
+            default=None,
+            help="index folder (default: vectorstore/ or ONRECORD_INDEX_DIR)",
+        )
     return parser
 
 
@@ -90,8 +103,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.if_empty and current_generation(settings.index_dir):
         print(f"index {settings.index_dir} already exists; nothing to do (--if-empty)")
         return EXIT_OK
-    report = ingest_paths(args.paths, settings, prune=args.prune, rebuild=args.rebuild,
-                          progress=sys.stderr.isatty())
+    report = ingest_paths(
+        args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
+    )
     if args.json:
         print(json.dumps(_report_dict(report), indent=2, ensure_ascii=False))
     else:
@@ -101,11 +115,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _report_dict(report) -> dict:
     return {
-        "files_read": len(report.files), "added": report.count("added"),
-        "updated": report.count("updated"), "unchanged": report.count("unchanged"),
+        "files_read": len(report.files),
+        "added": report.count("added"),
+        "updated": report.count("updated"),
+        "unchanged": report.count("unchanged"),
         "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
-        "removed": report.removed, "passages_written": report.passages_written,
-        "transcripts_total": report.transcripts_total, "passages_total": report.passages_total,
+        "removed": report.removed,
+        "passages_written": report.passages_written,
+        "transcripts_total": report.transcripts_total,
+        "passages_total": report.passages_total,
         "warnings": [f"{f.path}: {w}" for f in report.files for w in f.warnings] + report.warnings,
         "seconds": {k: round(v, 2) for k, v in report.seconds.items()},
         "generation": report.generation,
@@ -118,11 +136,15 @@ def _print_report(report) -> None:
         print(f"warning: {warning}")
     for failed in data["failed"]:
         print(f"failed: {failed['path']}: {failed['reason']}")
-    print(f"files read: {data['files_read']}  added: {data['added']}  updated: {data['updated']}  "
-          f"unchanged: {data['unchanged']}  failed: {len(data['failed'])}  "
-          f"removed: {len(data['removed'])}")
-    print(f"passages written: {data['passages_written']}  index now holds "
-          f"{data['transcripts_total']} transcripts, {data['passages_total']} passages")
+    print(
+        f"files read: {data['files_read']}  added: {data['added']}  updated: {data['updated']}  "
+        f"unchanged: {data['unchanged']}  failed: {len(data['failed'])}  "
+        f"removed: {len(data['removed'])}"
+    )
+    print(
+        f"passages written: {data['passages_written']}  index now holds "
+        f"{data['transcripts_total']} transcripts, {data['passages_total']} passages"
+    )
     print(f"time: {data['seconds'].get('total', 0):.1f}s")
 
 
@@ -139,13 +161,19 @@ def _info(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     identity = stats["identity"]
     print(f"index: {stats['index']} ({stats['generation']})")
-    print(f"transcripts: {stats['transcripts']}  passages: {stats['passages']}  "
-          f"sources: {', '.join(f'{k} {v}' for k, v in stats['sources'].items())}")
+    print(
+        f"transcripts: {stats['transcripts']}  passages: {stats['passages']}  "
+        f"sources: {', '.join(f'{k} {v}' for k, v in stats['sources'].items())}"
+    )
     print(f"dates: {stats['date_range'][0]} to {stats['date_range'][1]}")
-    print(f"embedding model: {identity.get('embedding_model')} "
-          f"({identity.get('embedding_dimension')} dimensions)")
-    print(f"chunker v{identity.get('chunker_version')}, formats v{identity.get('format_version')}, "
-          f"chunk settings {identity.get('chunk_settings')}")
+    print(
+        f"embedding model: {identity.get('embedding_model')} "
+        f"({identity.get('embedding_dimension')} dimensions)"
+    )
+    print(
+        f"chunker v{identity.get('chunker_version')}, formats v{identity.get('format_version')}, "
+        f"chunk settings {identity.get('chunk_settings')}"
+    )
     print("built with: " + ", ".join(f"{k} {v}" for k, v in identity.get("versions", {}).items()))
     print(f"speakers ({len(stats['speakers'])}):")
     for row in stats["speakers"][:30]:
@@ -163,29 +191,46 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     reader = _open_reader(settings)
     filters = SearchFilters(args.speaker, args.since, args.until, args.doc_ids)
     if args.speaker and not reader.matching_speakers(args.speaker):
-        print(f"error: no speaker matching {args.speaker!r} in the index "
-              "(`onrecord info` lists them)", file=sys.stderr)
+        print(
+            f"error: no speaker matching {args.speaker!r} in the index "
+            "(`onrecord info` lists them)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
-    hits = search(reader, load_embedder(settings.embedding), args.query, filters, settings.search,
-                  k=args.k)
+    hits = search(
+        reader, load_embedder(settings.embedding), args.query, filters, settings.search, k=args.k
+    )
     if args.json:
         print(json.dumps([_hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return EXIT_OK
     if not hits:
         print("no passages found")
     for n, hit in enumerate(hits, start=1):
-        print(f"[{n}] {hit.score:.4f}  {hit.date}  {hit.speaker} ({hit.role.value})  "
-              f"{hit.doc_id} [{hit.start}:{hit.end}]")
+        print(
+            f"[{n}] {hit.score:.4f}  {hit.date}  {hit.speaker} ({hit.role.value})  "
+            f"{hit.doc_id} [{hit.start}:{hit.end}]"
+        )
         print(f"    {hit.title}")
         print(textwrap.indent(textwrap.shorten(hit.text, 500), "    "))
     return EXIT_OK
 
 
 def _hit_dict(hit) -> dict:
-    return {"doc_id": hit.doc_id, "title": hit.title, "date": hit.date, "speaker": hit.speaker,
-            "role": hit.role.value, "start": hit.start, "end": hit.end, "text": hit.text,
-            "score": round(hit.score, 6), "passage_id": hit.passage_id, "url": hit.url,
-            "question": hit.question, "scores": hit.scores}
+    return {
+        "doc_id": hit.doc_id,
+        "title": hit.title,
+        "date": hit.date,
+        "speaker": hit.speaker,
+        "role": hit.role.value,
+        "start": hit.start,
+        "end": hit.end,
+        "text": hit.text,
+        "score": round(hit.score, 6),
+        "passage_id": hit.passage_id,
+        "url": hit.url,
+        "question": hit.question,
+        "scores": hit.scores,
+    }
 
 
 if __name__ == "__main__":

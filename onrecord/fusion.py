@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 
-def reciprocal_rank_fusion(rankings: dict[str, list[str]], k: int = 60,
-                           weights: dict[str, float] | None = None) -> list[tuple[str, float]]:
+def reciprocal_rank_fusion(
+    rankings: dict[str, list[str]], k: int = 60, weights: dict[str, float] | None = None
+) -> list[tuple[str, float]]:
     """Fuse ranked lists: score(id) = sum over lists of weight / (k + rank), rank from 1.
 
     Returns (id, score) sorted by score, ties broken by first appearance.

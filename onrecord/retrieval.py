@@ -11,9 +11,15 @@ from onrecord.settings import SearchSettings
 from onrecord.types import SearchFilters, SearchHit
 
 
-def search(reader: IndexReader, embedder: Embedder, query: str, filters: SearchFilters,
-           settings: SearchSettings, k: int | None = None,
-           timings: dict[str, float] | None = None) -> list[SearchHit]:
+def search(
+    reader: IndexReader,
+    embedder: Embedder,
+    query: str,
+    filters: SearchFilters,
+    settings: SearchSettings,
+    k: int | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[SearchHit]:
     """The ``k`` best passages for ``query`` that pass ``filters``."""
     k = k or settings.k
     timings = {} if timings is None else timings
@@ -36,8 +42,9 @@ def search(reader: IndexReader, embedder: Embedder, query: str, filters: SearchF
     return _hits(reader, fused, per_retriever)
 
 
-def _hits(reader: IndexReader, fused: list[tuple[str, float]],
-          per_retriever: dict[str, dict[str, float]]) -> list[SearchHit]:
+def _hits(
+    reader: IndexReader, fused: list[tuple[str, float]], per_retriever: dict[str, dict[str, float]]
+) -> list[SearchHit]:
     passages = reader.catalog.passages_by_id([pid for pid, _ in fused])
     hits: list[SearchHit] = []
     infos: dict = {}
@@ -47,11 +54,21 @@ def _hits(reader: IndexReader, fused: list[tuple[str, float]],
             continue
         info = infos.get(passage.doc_id) or reader.catalog.transcript_info(passage.doc_id)
         infos[passage.doc_id] = info
-        hits.append(SearchHit(
-            passage_id=pid, doc_id=passage.doc_id, title=info.title if info else passage.doc_id,
-            date=passage.date, speaker=passage.speaker, role=passage.role, start=passage.start,
-            end=passage.end, text=passage.text, score=score, question=passage.question,
-            url=info.url if info else None,
-            scores={name: found[pid] for name, found in per_retriever.items() if pid in found},
-        ))
+        hits.append(
+            SearchHit(
+                passage_id=pid,
+                doc_id=passage.doc_id,
+                title=info.title if info else passage.doc_id,
+                date=passage.date,
+                speaker=passage.speaker,
+                role=passage.role,
+                start=passage.start,
+                end=passage.end,
+                text=passage.text,
+                score=score,
+                question=passage.question,
+                url=info.url if info else None,
+                scores={name: found[pid] for name, found in per_retriever.items() if pid in found},
+            )
+        )
     return hits

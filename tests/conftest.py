@@ -11,8 +11,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from onrecord.embeddings import load_embedder  # noqa: E402
-from onrecord.settings import EmbeddingSettings, Settings  # noqa: E402
+from onrecord.embeddings import load_embedder
+from onrecord.settings import EmbeddingSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"

@@ -22,9 +22,11 @@ def assert_index_whole(index_dir: Path) -> int:
     vectors = np.asarray(stored["embeddings"], dtype=np.float32)
     for offset in range(0, len(ids), 256):
         result = reader.vectors.collection.query(
-            query_embeddings=vectors[offset:offset + 256], n_results=3, include=["distances"])
-        for own, found, distances in zip(stored["ids"][offset:offset + 256], result["ids"],
-                                         result["distances"], strict=True):
+            query_embeddings=vectors[offset : offset + 256], n_results=3, include=["distances"]
+        )
+        for own, found, distances in zip(
+            stored["ids"][offset : offset + 256], result["ids"], result["distances"], strict=True
+        ):
             # Identical texts share a vector, so "first" means at distance ~0.
             assert own in [f for f, d in zip(found, distances, strict=True) if d < 1e-4], own
     return len(ids)

@@ -29,18 +29,19 @@ from tests.indexcheck import assert_index_whole
 
 GOOD, VICTIM = "kremlin_en_8055", "kremlin_en_54803"
 SCRIPT_MARK = "SCRIPT-SECRET-7f3a"
-LIMIT = ("over the 10.0 MB limit (setting ingest.max_file_mb, "
-         "env ONRECORD_INGEST__MAX_FILE_MB)")
+LIMIT = "over the 10.0 MB limit (setting ingest.max_file_mb, env ONRECORD_INGEST__MAX_FILE_MB)"
 
 
 def transcript(topic: str) -> str:
     """A small plain `Name:` transcript that the generic format parses into four turns."""
-    return (f"Title: Briefing on {topic}\nDate: March 3, 2021\nPlace: Geneva\n\n"
-            f"Question: What is your position on {topic}?\n\n"
-            f"Anna Petrova: Our position on {topic} is unchanged. We have said so many times, "
-            f"and we will keep saying it until our partners hear us. Talks will resume in April."
-            f"\n\nQuestion: Will {topic} be on the agenda in Vienna?\n\n"
-            f"Anna Petrova: Yes, {topic} will be discussed in Vienna, among other questions.\n")
+    return (
+        f"Title: Briefing on {topic}\nDate: March 3, 2021\nPlace: Geneva\n\n"
+        f"Question: What is your position on {topic}?\n\n"
+        f"Anna Petrova: Our position on {topic} is unchanged. We have said so many times, "
+        f"and we will keep saying it until our partners hear us. Talks will resume in April."
+        f"\n\nQuestion: Will {topic} be on the agenda in Vienna?\n\n"
+        f"Anna Petrova: Yes, {topic} will be discussed in Vienna, among other questions.\n"
+    )
 
 
 PAGE = f"""<!DOCTYPE html>
@@ -94,16 +95,19 @@ def add_bad_inputs(folder: Path, outside: Path) -> None:
     (folder / f"{VICTIM}.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\n")
     (folder / "invalid_utf8.txt").write_bytes(
         transcript("fisheries").encode().replace(b"many times", b"many \xff times")
-        + b"Question: And \xed\xa0\x80?\n\nAnna Petrova: No comment.\n")
+        + b"Question: And \xed\xa0\x80?\n\nAnna Petrova: No comment.\n"
+    )
     (folder / "cp1252.txt").write_bytes(transcript("the café’s “offer” – 50 €").encode("cp1252"))
     (folder / "nul.txt").write_bytes(  # two NUL bytes inside, 3000 as padding at the end
-        transcript("grain").encode().replace(b"Vienna", b"Vie\x00nna") + bytes(3000))
+        transcript("grain").encode().replace(b"Vienna", b"Vie\x00nna") + bytes(3000)
+    )
     (folder / "page.html").write_text(PAGE, encoding="utf-8")
     with (folder / "huge.txt").open("wb") as handle:  # sparse: cheap to make
         handle.write(transcript("size").encode())
         handle.truncate(50_000_000)
-    (folder / "prose.txt").write_text("Just a note about the weather.\nNo one speaks here.\n",
-                                      encoding="utf-8")
+    (folder / "prose.txt").write_text(
+        "Just a note about the weather.\nNo one speaks here.\n", encoding="utf-8"
+    )
     (folder / "loop.txt").symlink_to(folder / "loop.txt")
     (folder / "escape.txt").symlink_to(outside)
 
@@ -117,8 +121,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, embedder) -> Scenario:
     outside = base / "outside" / "secret.txt"
     outside.parent.mkdir()
     outside.write_text(transcript("secrets"), encoding="utf-8")
-    rows = [line for line in (FIXTURES / "kremlin" / "manifest.jsonl").read_text("utf-8")
-            .splitlines() if json.loads(line)["id"] in (GOOD, VICTIM)]
+    rows = [
+        line
+        for line in (FIXTURES / "kremlin" / "manifest.jsonl").read_text("utf-8").splitlines()
+        if json.loads(line)["id"] in (GOOD, VICTIM)
+    ]
     (folder / "manifest.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     for doc_id in (GOOD, VICTIM):
         shutil.copy(FIXTURES / "kremlin" / f"{doc_id}.txt", folder)
@@ -128,8 +135,12 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, embedder) -> Scenario:
     before = passages_by_doc(index)
 
     add_bad_inputs(folder, outside)
-    given = [folder, folder / "missing.txt", folder / ".." / ".." / "outside" / "secret.txt",
-             outside.resolve()]
+    given = [
+        folder,
+        folder / "missing.txt",
+        folder / ".." / ".." / "outside" / "secret.txt",
+        outside.resolve(),
+    ]
     tracemalloc.start()
     try:
         second = ingest_paths(given, settings, embedder=embedder, progress=False)
@@ -146,8 +157,7 @@ def by_path(report: IngestReport) -> dict[str, FileResult]:
 
 
 def test_first_run_indexes_the_good_files(scenario):
-    assert {f.doc_id: f.status for f in scenario.first.files} == {GOOD: "added",
-                                                                  VICTIM: "added"}
+    assert {f.doc_id: f.status for f in scenario.first.files} == {GOOD: "added", VICTIM: "added"}
     assert scenario.first.transcripts_total == 2
     assert scenario.first.passages_total == sum(map(len, scenario.before.values())) > 2
 
@@ -163,7 +173,7 @@ def test_each_bad_input_gets_its_own_message(scenario):
     assert failed == {
         str(folder / "empty.txt"): "file is empty (0 bytes)",
         str(folder / f"{VICTIM}.txt"): "this is a PDF document, not text: extract its text to "
-                                       "a .txt file first",
+        "a .txt file first",
         str(folder / "huge.txt"): f"file is 50.0 MB, {LIMIT}",
         str(folder / "loop.txt"): "symlink loop",
         str(folder / "escape.txt"): escaped,
@@ -188,8 +198,9 @@ def test_repairable_inputs_are_indexed_with_warnings(scenario):
         assert result.passages >= 2, name
     assert results[str(folder / f"{GOOD}.txt")].status == "unchanged"
     assert len(results) == 4 + 1 + 10  # repaired, unchanged, failed
-    assert scenario.second.passages_written == sum(results[str(folder / n)].passages
-                                                   for n in expected)
+    assert scenario.second.passages_written == sum(
+        results[str(folder / n)].passages for n in expected
+    )
 
 
 def test_nothing_indexed_before_is_lost(scenario):
@@ -203,7 +214,9 @@ def test_nothing_indexed_before_is_lost(scenario):
     assert assert_index_whole(scenario.index) == scenario.second.passages_total
     catalog = catalog_of(scenario.index)
     try:
-        assert catalog.transcript_info(GOOD).url == "http://en.kremlin.ru/events/president/news/8055"
+        assert (
+            catalog.transcript_info(GOOD).url == "http://en.kremlin.ru/events/president/news/8055"
+        )
         victim = catalog.transcript_info(VICTIM)
         assert (victim.date, victim.place) == ("2017-06-17", "St Petersburg")
         assert "%PDF" not in catalog.transcript_text(VICTIM)
@@ -215,8 +228,7 @@ def test_stored_text_is_clean(scenario):
     catalog = catalog_of(scenario.index)
     try:
         passages = catalog.all_passages()
-        texts = {doc_id: catalog.transcript_text(doc_id) for doc_id in
-                 {p.doc_id for p in passages}}
+        texts = {doc_id: catalog.transcript_text(doc_id) for doc_id in {p.doc_id for p in passages}}
     finally:
         catalog.close()
     stored = [p.text + p.question + p.embed_text for p in passages] + list(texts.values())
@@ -242,28 +254,40 @@ def test_cli_exit_codes_and_printed_reasons(scenario, tmp_path):
     shutil.copytree(scenario.index, index)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ONRECORD_INGEST__MAX_FILE_MB": "10"}
     command = [sys.executable, "-m", "onrecord.cli", "ingest"]
-    run = subprocess.run([*command, *map(str, scenario.given), "--index", str(index),
-                          "--root", str(scenario.root)],
-                         capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    run = subprocess.run(
+        [*command, *map(str, scenario.given), "--index", str(index), "--root", str(scenario.root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert run.returncode == 1, run.stderr
     folder = scenario.folder
-    for name, reason in [("empty.txt", "file is empty (0 bytes)"),
-                         ("huge.txt", f"file is 50.0 MB, {LIMIT}"),
-                         ("loop.txt", "symlink loop"),
-                         ("missing.txt", "no such file or folder"),
-                         ("photo.txt", "looks like a binary file, not text"),
-                         ("prose.txt", "no speaker turns found"),
-                         (f"{VICTIM}.txt", "this is a PDF document, not text"),
-                         ("escape.txt", "outside the ingest root")]:
+    for name, reason in [
+        ("empty.txt", "file is empty (0 bytes)"),
+        ("huge.txt", f"file is 50.0 MB, {LIMIT}"),
+        ("loop.txt", "symlink loop"),
+        ("missing.txt", "no such file or folder"),
+        ("photo.txt", "looks like a binary file, not text"),
+        ("prose.txt", "no speaker turns found"),
+        (f"{VICTIM}.txt", "this is a PDF document, not text"),
+        ("escape.txt", "outside the ingest root"),
+    ]:
         assert f"failed: {folder / name}: {reason}" in run.stdout, name
     assert f"warning: {folder / 'page.html'}: HTML converted to plain text" in run.stdout
     assert "added: 0  updated: 0  unchanged: 5  failed: 10  removed: 0" in run.stdout
-    assert (f"index now holds 6 transcripts, {scenario.second.passages_total} passages"
-            in run.stdout)
+    assert f"index now holds 6 transcripts, {scenario.second.passages_total} passages" in run.stdout
     assert passages_by_doc(index) == passages_by_doc(scenario.index)
 
-    usage = subprocess.run([*command, "--index", str(index)], capture_output=True, text=True,
-                           env=env, cwd=REPO, timeout=120)
+    usage = subprocess.run(
+        [*command, "--index", str(index)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert usage.returncode == 2
     assert "the following arguments are required: PATH" in usage.stderr
     assert usage.stdout == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ingest.chunker import chunk_transcript
 from ingest.formats import parse_transcript
 from ingest.sentences import sentence_spans
@@ -20,10 +22,10 @@ def passages_of(path, settings=SETTINGS):
 def test_answers_carry_their_question_and_exact_offsets():
     t, passages = passages_of(MFA_FILE)
     for p in passages:
-        assert t.text[p.start:p.end] == p.text
+        assert t.text[p.start : p.end] == p.text
         assert p.role is not Role.JOURNALIST
         if p.question_start >= 0:
-            assert t.text[p.question_start:p.question_end] == p.question
+            assert t.text[p.question_start : p.question_end] == p.question
     answer = next(p for p in passages if p.text.startswith("This is a very relevant question."))
     assert answer.question.startswith("The coronavirus pandemic has affected")
     assert answer.speaker == "Sergey Lavrov" and answer.label == "Sergey Lavrov"
@@ -49,7 +51,7 @@ def test_long_turns_split_on_sentences_within_limits():
         cut = [(s, e) for s, e in sentences if s < p.end < e]
         assert p.end in {e for _, e in sentences} or cut[0][1] - cut[0][0] > settings.max_chars
     # Pieces of one turn do not overlap and keep reading order.
-    assert all(a.end <= b.start for a, b in zip(opening, opening[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(opening))
 
 
 def test_ids_are_stable_and_content_derived():
@@ -68,7 +70,9 @@ def test_sentence_spans_keep_closing_quotes_and_abbreviations():
 
 
 def test_empty_and_tiny_turns_make_no_passages():
-    text = "Title: T\n\nJane Doe: Thanks.\n\nQuestion: Why?\n\nJane Doe: Because the budget ran out.\n"
+    text = (
+        "Title: T\n\nJane Doe: Thanks.\n\nQuestion: Why?\n\nJane Doe: Because the budget ran out.\n"
+    )
     t = parse_transcript("tiny", text)
     passages = chunk_transcript(t, SETTINGS)
     assert [p.text for p in passages] == ["Because the budget ran out."]

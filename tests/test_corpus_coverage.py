@@ -43,7 +43,7 @@ def test_every_transcript_parses_with_metadata_turns_and_offsets():
         assert t.title == row["title"], row["id"]
         assert t.turns, row["id"]
         for turn in t.turns:
-            words = t.text[turn.start:turn.end]
+            words = t.text[turn.start : turn.end]
             assert words and words == words.strip(), (row["id"], turn)
             assert turn.speaker, (row["id"], turn)
         labels = {clean_label(turn.label) for turn in t.turns if turn.label}

@@ -18,16 +18,19 @@ def parse(path):
 
 def assert_offsets_clean(transcript) -> None:
     for turn in transcript.turns:
-        words = transcript.text[turn.start:turn.end]
+        words = transcript.text[turn.start : turn.end]
         assert words and words == words.strip(" \n\t\u00a0"), (turn, words[:40], words[-40:])
 
 
-@pytest.mark.parametrize(("path", "source"), [
-    (MFA_FILE, "mfa"),
-    (FIXTURES / "kremlin" / "kremlin_en_8055.txt", "kremlin"),
-    (WH_KIRBY, "whitehouse"),
-    (FIXTURES / "generic" / "lavrov_cst_excerpt.txt", "generic"),
-])
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        (MFA_FILE, "mfa"),
+        (FIXTURES / "kremlin" / "kremlin_en_8055.txt", "kremlin"),
+        (WH_KIRBY, "whitehouse"),
+        (FIXTURES / "generic" / "lavrov_cst_excerpt.txt", "generic"),
+    ],
+)
 def test_format_is_detected(path, source):
     assert detect_format(path.read_text(encoding="utf-8")) == source
     assert parse(path).source == source
@@ -101,27 +104,34 @@ def test_generic_transcript_with_header():
 
 
 def test_generic_without_header_takes_first_line_and_date():
-    text = ("Briefing on the harvest, 3 March 2021\n\nAnna Petrova: Good morning.\n\n"
-            "Question: How big was the harvest?\n\nAnna Petrova: It was the largest ever.\n")
+    text = (
+        "Briefing on the harvest, 3 March 2021\n\nAnna Petrova: Good morning.\n\n"
+        "Question: How big was the harvest?\n\nAnna Petrova: It was the largest ever.\n"
+    )
     t = parse_transcript("harvest", text)
     assert t.title == "Briefing on the harvest, 3 March 2021" and t.date == "2021-03-03"
     assert [turn.role for turn in t.turns] == [Role.OFFICIAL, Role.JOURNALIST, Role.OFFICIAL]
 
 
-@pytest.mark.parametrize("text", [
-    "Just a paragraph of prose with no speakers at all.\n\nAnother paragraph.",
-    "2021-01-01\n\nSome White House page without any turns.\n",
-    "June 9, 2010, 17:10\n\nA Kremlin news item\n\nThe President met the governor.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just a paragraph of prose with no speakers at all.\n\nAnother paragraph.",
+        "2021-01-01\n\nSome White House page without any turns.\n",
+        "June 9, 2010, 17:10\n\nA Kremlin news item\n\nThe President met the governor.\n",
+    ],
+)
 def test_text_without_turns_is_refused(text):
     with pytest.raises(UnparseableTranscript, match="no speaker turns"):
         parse_transcript("x", text)
 
 
 def test_sentences_ending_in_colon_are_not_labels():
-    text = ("Title: Test\n\nJane Doe: First answer.\n\nI would like to add the following: more.\n\n"
-            "In conclusion: thanks.\n\nMr President, my question is as follows: why?\n\n"
-            "John Roe: Second answer.\n")
+    text = (
+        "Title: Test\n\nJane Doe: First answer.\n\nI would like to add the following: more.\n\n"
+        "In conclusion: thanks.\n\nMr President, my question is as follows: why?\n\n"
+        "John Roe: Second answer.\n"
+    )
     t = parse_transcript("x", text)
     assert [turn.speaker for turn in t.turns] == ["Jane Doe", "John Roe"]
     assert "I would like to add the following: more." in t.turn_text(t.turns[0])

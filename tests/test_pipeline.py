@@ -66,7 +66,7 @@ def test_changed_file_replaces_its_passages_without_stale_ones(index, corpus, em
     passages = [p for p in catalog.all_passages() if p.doc_id == "kremlin_en_8055"]
     assert any("Belarus has now paid in full." in p.text for p in passages)
     assert not any(old_sentence in p.text for p in catalog.all_passages())
-    assert all(text[p.start:p.end] == p.text for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
     # Only the changed passage is new; the rest of the file kept its vectors.
     assert report.passages_written == 1
     assert catalog.counts()[1] == before
@@ -77,8 +77,9 @@ def test_removed_file_is_dropped_only_with_prune(index, corpus, embedder):
     (corpus / "kremlin" / "kremlin_en_8055.txt").unlink()
     report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False)
     assert report.removed == [] and catalog_of(index).transcript_info("kremlin_en_8055")
-    report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False,
-                          prune=True)
+    report = ingest_paths(
+        [corpus], make_settings(index), embedder=embedder, progress=False, prune=True
+    )
     assert report.removed == ["kremlin_en_8055"]
     catalog = catalog_of(index)
     assert catalog.transcript_info("kremlin_en_8055") is None
@@ -96,8 +97,9 @@ def test_other_embedding_model_is_refused_before_any_work(index, corpus):
 
 def test_rebuild_starts_from_scratch(index, corpus, embedder):
     (corpus / "whitehouse").rename(corpus.parent / "elsewhere")
-    report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False,
-                          rebuild=True)
+    report = ingest_paths(
+        [corpus], make_settings(index), embedder=embedder, progress=False, rebuild=True
+    )
     assert report.count("added") == 5 and report.transcripts_total == 5
     assert report.passages_written == report.passages_total  # nothing carried over
     assert_index_whole(index)
@@ -107,20 +109,25 @@ def test_more_passages_than_chroma_batch_limit(tmp_path):
     store = VectorStore(tmp_path / "chroma")
     limit = store.client.get_max_batch_size()
     n = limit + 10
-    passages = [Passage(f"p{i}", "doc", 0, "A", "A", Role.OFFICIAL, "2020-01-01", 0, 1, -1, -1,
-                        "x", "", "x") for i in range(n)]
+    passages = [
+        Passage(
+            f"p{i}", "doc", 0, "A", "A", Role.OFFICIAL, "2020-01-01", 0, 1, -1, -1, "x", "", "x"
+        )
+        for i in range(n)
+    ]
     vectors = np.random.default_rng(0).normal(size=(n, 8)).astype(np.float32)
     store.add(passages, vectors)
     assert store.count() == n
-    store.delete([p.id for p in passages[:limit + 5]])
+    store.delete([p.id for p in passages[: limit + 5]])
     assert store.count() == 5
 
 
 def test_prune_keeps_a_transcript_whose_file_now_fails(index, corpus, embedder):
     path = corpus / "kremlin" / "kremlin_en_8055.txt"
     path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
-    report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False,
-                          prune=True)
+    report = ingest_paths(
+        [corpus], make_settings(index), embedder=embedder, progress=False, prune=True
+    )
     assert [f.path for f in report.failed] == [str(path)]
     assert report.removed == []
     assert catalog_of(index).transcript_info("kremlin_en_8055") is not None

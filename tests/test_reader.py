@@ -27,8 +27,10 @@ GOOD = FIXTURES / "kremlin" / "kremlin_en_8055.txt"
 MB = 1_000_000
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0  # root reads files whatever their mode
 
-TURNS = ("Question: Will the talks resume?\n\n"
-         "Anna Petrova: We expect the café meeting to take place next week, as agreed.\n")
+TURNS = (
+    "Question: Will the talks resume?\n\n"
+    "Anna Petrova: We expect the café meeting to take place next week, as agreed.\n"
+)
 PAGE = """<!DOCTYPE html>
 <html><head><title>Briefing</title><style>p { color: red }</style>
 <script>var secret = "SCRIPT-IN-HEAD";</script></head>
@@ -41,8 +43,18 @@ PAGE = """<!DOCTYPE html>
 <svg><text>SVG-TEXT</text></svg><iframe>IFRAME-TEXT</iframe>
 </body></html>
 """
-HIDDEN = ("SCRIPT-IN-HEAD", "SCRIPT-IN-BODY", "COMMENT-TEXT", "NOSCRIPT-TEXT", "TEMPLATE-TEXT",
-          "SVG-TEXT", "IFRAME-TEXT", "color: red", "<p>", "Briefing\n")
+HIDDEN = (
+    "SCRIPT-IN-HEAD",
+    "SCRIPT-IN-BODY",
+    "COMMENT-TEXT",
+    "NOSCRIPT-TEXT",
+    "TEMPLATE-TEXT",
+    "SVG-TEXT",
+    "IFRAME-TEXT",
+    "color: red",
+    "<p>",
+    "Briefing\n",
+)
 
 
 def reason(raw: bytes, **kwargs: bool) -> str:
@@ -57,6 +69,7 @@ def no_surrogates(text: str) -> bool:
 
 # --- decoding -------------------------------------------------------------------------------
 
+
 def test_real_transcript_is_read_unchanged():
     read = read_transcript_file(GOOD, 20 * MB)
     assert read.text == GOOD.read_text(encoding="utf-8")
@@ -68,21 +81,27 @@ def test_utf8_bom_is_dropped_silently():
     assert read.text == TURNS and read.warnings == []
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (b"", "file is empty (0 bytes)"),
-    (b"  \n\t\r\n  ", "file is empty (only whitespace or NUL bytes)"),
-    (b"\x00" * 100, "file is empty (only whitespace or NUL bytes)"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "file is empty (0 bytes)"),
+        (b"  \n\t\r\n  ", "file is empty (only whitespace or NUL bytes)"),
+        (b"\x00" * 100, "file is empty (only whitespace or NUL bytes)"),
+    ],
+)
 def test_empty_files_are_refused(raw, expected):
     assert reason(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "kind"), [
-    (b"\x89PNG\r\n\x1a\n" + bytes(200), "a PNG image"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "a PDF document"),
-    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "a ZIP archive"),
-    (gzip.compress(TURNS.encode() * 20), "a gzip archive"),
-])
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "a PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "a ZIP archive"),
+        (gzip.compress(TURNS.encode() * 20), "a gzip archive"),
+    ],
+)
 def test_known_binary_formats_are_named(raw, kind):
     message = reason(raw)
     assert message.startswith(f"this is {kind}") and "not text" in message
@@ -113,8 +132,9 @@ def test_invalid_utf8_is_replaced_and_reported_without_surrogates():
 @pytest.mark.parametrize("codec", ["shift_jis", "gbk"])
 def test_text_in_an_unsupported_encoding_is_refused(codec):
     raw = "記者：今日の会議について質問があります。大臣：はい、どうぞ。".encode(codec)
-    assert reason(raw).endswith("characters are not valid UTF-8 or Windows-1252: "
-                                "a binary file or an unsupported encoding")
+    assert reason(raw).endswith(
+        "characters are not valid UTF-8 or Windows-1252: a binary file or an unsupported encoding"
+    )
 
 
 def test_cp1252_text_is_decoded_and_reported():
@@ -144,8 +164,10 @@ def test_utf16_with_bom_is_decoded(codec):
 def test_nul_bytes_inside_and_as_padding_are_dropped_and_reported():
     read = decode_transcript_bytes(TURNS.encode().replace(b"talks", b"ta\x00lks") + bytes(5000))
     assert read.text == TURNS
-    assert read.warnings == ["dropped 5000 NUL bytes of padding at the end",
-                             "dropped 1 NUL byte(s)"]
+    assert read.warnings == [
+        "dropped 5000 NUL bytes of padding at the end",
+        "dropped 1 NUL byte(s)",
+    ]
 
 
 def test_many_nul_bytes_inside_mean_binary():
@@ -159,17 +181,22 @@ def test_control_characters_are_dropped_and_form_feeds_become_newlines():
 
 
 def test_crlf_and_cr_line_ends_are_normalised():
-    assert decode_transcript_bytes(b"Question: Why?\r\n\r\nA: Yes.\rB: No.").text == \
-        "Question: Why?\n\nA: Yes.\nB: No."
+    assert (
+        decode_transcript_bytes(b"Question: Why?\r\n\r\nA: Yes.\rB: No.").text
+        == "Question: Why?\n\nA: Yes.\nB: No."
+    )
 
 
 # --- HTML -----------------------------------------------------------------------------------
 
+
 def test_html_page_keeps_visible_text_only():
     text = html_to_text(PAGE)
-    assert text == ("Press briefing\n\nQuestion: Will the talks resume?\n\n"
-                    "Anna Petrova: We expect them to resume & conclude on\u00a0time.\n"
-                    "Thank you.\n")
+    assert text == (
+        "Press briefing\n\nQuestion: Will the talks resume?\n\n"
+        "Anna Petrova: We expect them to resume & conclude on\u00a0time.\n"
+        "Thank you.\n"
+    )
     assert not any(hidden in text for hidden in HIDDEN)
 
 
@@ -180,16 +207,19 @@ def test_html_file_is_converted_and_reported():
     assert not any(hidden in read.text for hidden in HIDDEN)
 
 
-@pytest.mark.parametrize("html", [
-    # `/>` does not close a script in HTML: browsers run what follows.
-    '<html><body><p>A: hi</p><script src="x.js"/>alert("LEAK")</script><p>B: yo</p>',
-    # `</head>` may be left out; the body must still be read, the head not.
-    "<html><head><title>LEAK</title><body><p>A: hi</p><p>B: yo</p></body></html>",
-    # A transcript with a stray script but no page markup around it.
-    'A: hi\n<SCRIPT type="module">alert("LEAK")</SCRIPT>\nB: yo\n',
-    # Comments and an XML declaration before the page.
-    '<?xml version="1.0"?><!-- LEAK --><html><style>LEAK</style><p>A: hi</p><p>B: yo</p>',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        # `/>` does not close a script in HTML: browsers run what follows.
+        '<html><body><p>A: hi</p><script src="x.js"/>alert("LEAK")</script><p>B: yo</p>',
+        # `</head>` may be left out; the body must still be read, the head not.
+        "<html><head><title>LEAK</title><body><p>A: hi</p><p>B: yo</p></body></html>",
+        # A transcript with a stray script but no page markup around it.
+        'A: hi\n<SCRIPT type="module">alert("LEAK")</SCRIPT>\nB: yo\n',
+        # Comments and an XML declaration before the page.
+        '<?xml version="1.0"?><!-- LEAK --><html><style>LEAK</style><p>A: hi</p><p>B: yo</p>',
+    ],
+)
 def test_script_text_never_survives(html):
     read = decode_transcript_bytes(html.encode())
     assert "LEAK" not in read.text and "<" not in read.text
@@ -217,11 +247,14 @@ def test_html_charref_to_a_surrogate_becomes_a_replacement_character():
 
 
 def test_page_with_only_scripts_is_refused():
-    assert reason(b"<html><head><script>x()</script></head><body> </body></html>") == \
-        "no text left after cleaning"
+    assert (
+        reason(b"<html><head><script>x()</script></head><body> </body></html>")
+        == "no text left after cleaning"
+    )
 
 
 # --- files ----------------------------------------------------------------------------------
+
 
 def sparse_file(path: Path, size: int) -> Path:
     with path.open("wb") as handle:
@@ -239,8 +272,10 @@ def test_big_file_is_refused_without_being_read(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert str(info.value) == ("file is 50.0 MB, over the 20.0 MB limit "
-                               "(setting ingest.max_file_mb, env ONRECORD_INGEST__MAX_FILE_MB)")
+    assert str(info.value) == (
+        "file is 50.0 MB, over the 20.0 MB limit "
+        "(setting ingest.max_file_mb, env ONRECORD_INGEST__MAX_FILE_MB)"
+    )
     assert peak < MB
 
 
@@ -313,6 +348,7 @@ def test_unreadable_file(tmp_path):
 
 # --- discover -------------------------------------------------------------------------------
 
+
 def write(path: Path, text: str = TURNS) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -324,13 +360,24 @@ def reasons(refused: list[Refused]) -> dict[str, str]:
 
 
 def test_walk_picks_transcripts_in_order_and_skips_the_rest(tmp_path):
-    for name in ("b.txt", "a.html", "sub/c.md", "notes.pdf", "README.txt", ".hidden.txt",
-                 ".git/d.txt", "LICENSE.md"):
+    for name in (
+        "b.txt",
+        "a.html",
+        "sub/c.md",
+        "notes.pdf",
+        "README.txt",
+        ".hidden.txt",
+        ".git/d.txt",
+        "LICENSE.md",
+    ):
         write(tmp_path / name)
     write(tmp_path / "manifest.jsonl", "")
     found, refused, warnings = discover([tmp_path])
-    assert [f.path.relative_to(tmp_path).as_posix() for f in found] == ["a.html", "b.txt",
-                                                                        "sub/c.md"]
+    assert [f.path.relative_to(tmp_path).as_posix() for f in found] == [
+        "a.html",
+        "b.txt",
+        "sub/c.md",
+    ]
     assert [f.doc_id for f in found] == ["a", "b", "c"]
     assert refused == [] and warnings == []
 
@@ -358,13 +405,19 @@ def test_manifest_rows_apply_and_bad_lines_are_reported(tmp_path):
     ]
     manifest = write(tmp_path / "manifest.jsonl", "\n".join(rows) + "\n")
     found, refused, warnings = discover([tmp_path])
-    assert {f.path.name: f.doc_id for f in found} == {"a.txt": "doc-a", "b.txt": "b",
-                                                      "c.txt": "c"}
+    assert {f.path.name: f.doc_id for f in found} == {"a.txt": "doc-a", "b.txt": "b", "c.txt": "c"}
     assert found[0].manifest["title"] == "A title" and found[1].manifest == {}
-    bad = "not a manifest row (a JSON object with a string `file` field and, if any, a string " \
-          "`id`); line ignored"
-    assert warnings == [f"{manifest}:2: {bad}", f"{manifest}:4: {bad}", f"{manifest}:5: {bad}",
-                        f"{manifest}:6: {bad}", f"{manifest}:7: second row for a.txt; ignored"]
+    bad = (
+        "not a manifest row (a JSON object with a string `file` field and, if any, a string "
+        "`id`); line ignored"
+    )
+    assert warnings == [
+        f"{manifest}:2: {bad}",
+        f"{manifest}:4: {bad}",
+        f"{manifest}:5: {bad}",
+        f"{manifest}:6: {bad}",
+        f"{manifest}:7: second row for a.txt; ignored",
+    ]
     assert refused == []
 
 
@@ -390,8 +443,9 @@ def test_missing_paths_and_empty_folders(tmp_path):
     found, refused, warnings = discover([tmp_path / "nope", tmp_path / "empty"])
     assert found == []
     assert reasons(refused) == {str(tmp_path / "nope"): "no such file or folder"}
-    assert warnings == [f"{tmp_path / 'empty'}: no transcript files "
-                        "(.htm, .html, .md, .text, .txt) in this folder"]
+    assert warnings == [
+        f"{tmp_path / 'empty'}: no transcript files (.htm, .html, .md, .text, .txt) in this folder"
+    ]
 
 
 def test_symlink_loops_are_refused_and_do_not_trap_the_walk(tmp_path):
@@ -403,8 +457,10 @@ def test_symlink_loops_are_refused_and_do_not_trap_the_walk(tmp_path):
     (folder / "sub" / "up").symlink_to(folder)  # a folder loop: not followed
     found, refused, _ = discover([folder, folder / "loop.txt"])
     assert [f.path for f in found] == [good]
-    assert reasons(refused) == {str(folder / "loop.txt"): "symlink loop",
-                                str(folder / "loop2.txt"): "symlink loop"}
+    assert reasons(refused) == {
+        str(folder / "loop.txt"): "symlink loop",
+        str(folder / "loop2.txt"): "symlink loop",
+    }
     assert len(refused) == 3  # loop.txt once from the walk, once as given
 
 
@@ -416,8 +472,14 @@ def test_paths_outside_the_root_are_refused_with_the_path_named(tmp_path, monkey
     (root / "in" / "alias.txt").symlink_to(inside)
     (root / "elsewhere").symlink_to(tmp_path / "outside")
     monkeypatch.chdir(root / "in")
-    given = [Path("../../outside/secret.txt"), outside, root / "elsewhere",
-             root / "in" / "escape.txt", Path("a.txt"), root / "in"]
+    given = [
+        Path("../../outside/secret.txt"),
+        outside,
+        root / "elsewhere",
+        root / "in" / "escape.txt",
+        Path("a.txt"),
+        root / "in",
+    ]
     found, refused, _ = discover(given, root=root)
     assert [f.path for f in found] == [Path("a.txt")]  # alias.txt is the same file
     real_root = root.resolve()
@@ -426,7 +488,7 @@ def test_paths_outside_the_root_are_refused_with_the_path_named(tmp_path, monkey
         "../../outside/secret.txt": expected,
         str(outside): expected,
         str(root / "elsewhere"): f"outside the ingest root {real_root} "
-                                 f"(resolves to {(tmp_path / 'outside').resolve()})",
+        f"(resolves to {(tmp_path / 'outside').resolve()})",
         str(root / "in" / "escape.txt"): expected,
     }
     assert len(refused) == 5  # escape.txt: as given, and again from the walk of root/in
@@ -437,7 +499,8 @@ def test_missing_root_refuses_everything(tmp_path):
     found, refused, _ = discover([path], root=tmp_path / "no-root")
     assert found == []
     assert reasons(refused) == {
-        str(path): f"the ingest root {(tmp_path / 'no-root').resolve()} is not an existing folder"}
+        str(path): f"the ingest root {(tmp_path / 'no-root').resolve()} is not an existing folder"
+    }
 
 
 def test_no_root_means_no_restriction(tmp_path):

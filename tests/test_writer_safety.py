@@ -41,16 +41,20 @@ def test_second_writer_is_refused_naming_the_holder(index, corpus):
     with WriterLock(index):
         with pytest.raises(IndexBusy, match=f"pid {os.getpid()}"):
             ingest_paths([corpus], make_settings(index), progress=False)
-        result = subprocess.run(cli("ingest", str(corpus), "--index", str(index)),
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            cli("ingest", str(corpus), "--index", str(index)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 3
     assert f"being written by pid {os.getpid()}" in result.stderr
-    assert sorted(p.name for p in index.iterdir() if p.name != "ingest.holder.json") == \
-        [n for n in before if n != "ingest.holder.json"]
+    assert sorted(p.name for p in index.iterdir() if p.name != "ingest.holder.json") == [
+        n for n in before if n != "ingest.holder.json"
+    ]
 
 
-def test_kill_9_during_ingest_leaves_previous_index_and_rerun_completes(index, tmp_path,
-                                                                        embedder):
+def test_kill_9_during_ingest_leaves_previous_index_and_rerun_completes(index, tmp_path, embedder):
     """Kill a real `onrecord ingest` at random moments (model load, parse, embedding, writing,
     publishing); the published index must stay readable with its old content, and a re-run
     must finish with the expected passages, each findable, no duplicates."""
@@ -58,14 +62,20 @@ def test_kill_9_during_ingest_leaves_previous_index_and_rerun_completes(index, t
     shutil.copytree(SAMPLE / "kremlin", extra)
     before = assert_index_whole(index)
     before_ids = set(IndexReader.open(index, make_settings(index)).catalog.content_hashes())
-    full = before + sum(len(chunk_transcript(parse_transcript(p.stem, p.read_text("utf-8")),
-                                             ChunkSettings()))
-                        for p in extra.glob("*.txt") if p.stem not in before_ids)
+    full = before + sum(
+        len(chunk_transcript(parse_transcript(p.stem, p.read_text("utf-8")), ChunkSettings()))
+        for p in extra.glob("*.txt")
+        if p.stem not in before_ids
+    )
     rng = random.Random(int(os.environ.get("ONRECORD_KILL_SEED", "7")))
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     for _ in range(KILL_TRIALS):
-        process = subprocess.Popen(cli("ingest", str(extra), "--index", str(index)), env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            cli("ingest", str(extra), "--index", str(index)),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(3.0, 14.0))
         process.send_signal(signal.SIGKILL)
         process.wait()

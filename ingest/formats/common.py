@@ -10,9 +10,26 @@ from datetime import date
 from ingest.speakers import SpeakerStats, assign_roles, canonical_names
 from onrecord.types import Turn
 
-MONTHS = {name: i for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+MONTHS = {
+    name: i
+    for i, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE_PATTERNS = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
@@ -70,10 +87,14 @@ class RawTurn:
     end: int
 
 
-def split_turns(text: str, start: int, end: int,
-                match_label: Callable[[str], tuple[str, int] | None],
-                inline_break: re.Pattern[str] | None = None,
-                terminator: re.Pattern[str] | None = None) -> tuple[list[RawTurn], int]:
+def split_turns(
+    text: str,
+    start: int,
+    end: int,
+    match_label: Callable[[str], tuple[str, int] | None],
+    inline_break: re.Pattern[str] | None = None,
+    terminator: re.Pattern[str] | None = None,
+) -> tuple[list[RawTurn], int]:
     """Cut ``text[start:end]`` into labelled turns.
 
     ``match_label(line)`` returns the speaker label and the offset where the turn's words
@@ -109,8 +130,9 @@ def split_turns(text: str, start: int, end: int,
     return [t for t in trimmed if t.end > t.start], first_label
 
 
-def _segments(text: str, start: int, end: int, inline_break: re.Pattern[str] | None
-              ) -> Iterator[Line]:
+def _segments(
+    text: str, start: int, end: int, inline_break: re.Pattern[str] | None
+) -> Iterator[Line]:
     for line in lines_of(text, start, end):
         if inline_break is None:
             yield line
@@ -118,9 +140,9 @@ def _segments(text: str, start: int, end: int, inline_break: re.Pattern[str] | N
         cut = line.start
         for match in inline_break.finditer(text, line.start, line.end):
             if match.end() > cut and match.start() > line.start:
-                yield Line(cut, match.start(), text[cut:match.start()])
+                yield Line(cut, match.start(), text[cut : match.start()])
                 cut = match.end()
-        yield Line(cut, line.end, text[cut:line.end])
+        yield Line(cut, line.end, text[cut : line.end])
 
 
 _TRAILING_NOTE = re.compile(r"(?<=[.?!”’\-—–])[ \t\u00a0]+\([A-Z][^()\n]{0,80}\)\.?$")
@@ -157,8 +179,13 @@ def content_start(text: str, start: int, end: int) -> int:
     return start
 
 
-def build_turns(text: str, raw_turns: list[RawTurn], title: str, upper_case_format: bool,
-                default_speaker: str | None = None) -> list[Turn]:
+def build_turns(
+    text: str,
+    raw_turns: list[RawTurn],
+    title: str,
+    upper_case_format: bool,
+    default_speaker: str | None = None,
+) -> list[Turn]:
     """Attach canonical names and roles to raw turns (an empty label gets ``default_speaker``)."""
     labelled = [t.label for t in raw_turns if t.label]
     names = canonical_names(labelled, title=title, text=text)

@@ -29,9 +29,14 @@ def parse(doc_id: str, text: str) -> Transcript:
     opening = " ".join(line.text for line in header_lines(text, 5))
     raw_turns_upper = raw_turns and raw_turns[0].label.isupper()
     return Transcript(
-        doc_id=doc_id, title=title, date=parse_date(meta.get("date", "")) or parse_date(opening),
-        time=meta.get("time"), place=meta.get("place") or meta.get("location"),
-        url=meta.get("url"), text=text, source=NAME,
+        doc_id=doc_id,
+        title=title,
+        date=parse_date(meta.get("date", "")) or parse_date(opening),
+        time=meta.get("time"),
+        place=meta.get("place") or meta.get("location"),
+        url=meta.get("url"),
+        text=text,
+        source=NAME,
         turns=build_turns(text, raw_turns, title, upper_case_format=bool(raw_turns_upper)),
     )
 

@@ -38,13 +38,21 @@ def parse(doc_id: str, text: str) -> Transcript:
         body_start = head[2].end
     raw_turns, _ = split_turns(text, body_start, len(text), MIXED, terminator=SECTION_END)
     return Transcript(
-        doc_id=doc_id, title=title, date=parse_date(dated.group(1)), time=dated.group(2),
-        place=place, text=text, source=NAME,
+        doc_id=doc_id,
+        title=title,
+        date=parse_date(dated.group(1)),
+        time=dated.group(2),
+        place=place,
+        text=text,
+        source=NAME,
         turns=build_turns(text, raw_turns, title, upper_case_format=False),
     )
 
 
 def _is_place(line: str) -> bool:
     line = line.strip()
-    return (0 < len(line) <= PLACE_MAX_CHARS and not line.endswith((".", "?", "!", ":"))
-            and MIXED(line) is None)
+    return (
+        0 < len(line) <= PLACE_MAX_CHARS
+        and not line.endswith((".", "?", "!", ":"))
+        and MIXED(line) is None
+    )

@@ -15,29 +15,145 @@ from ingest.speakers import (
 _SP = r"[ \t\u00a0]"
 # Mixed case, as on kremlin.ru and mid.ru: "President of Russia Vladimir Putin: ...".
 MIXED_LABEL = re.compile(
-    r"^(?P<label>[A-Za-z][\w.'’\-]*(?:" + _SP + r"+[\w.'’\-,()–&]+){0,20}?(?:" + _SP
-    + r"*\([^()\n]{1,40}\))?)" + _SP + r"*:" + _SP + r"+"
+    r"^(?P<label>[A-Za-z][\w.'’\-]*(?:"
+    + _SP
+    + r"+[\w.'’\-,()–&]+){0,20}?(?:"
+    + _SP
+    + r"*\([^()\n]{1,40}\))?)"
+    + _SP
+    + r"*:"
+    + _SP
+    + r"+"
 )
 # Upper case, as on whitehouse.gov: "MS. PSAKI:  ...", and the bare reporter "Q  ...".
 UPPER_LABEL = re.compile(
-    r"^[*_]?(?:(?P<q>Q)(?:" + _SP + r"*[:–—`]?" + _SP + r"+)|(?P<label>(?:(?i:mr|ms|mrs|dr)\."
-    + _SP + r"+)?[A-Z][A-Z.'’\-]*(?:" + _SP + r"+[A-Z.'’\-]+){0,7}(?:" + _SP
-    + r"*\([^()\n]{1,40}\))?)" + _SP + r"*:(?:" + _SP + r"+|(?=[A-Z])))"
+    r"^[*_]?(?:(?P<q>Q)(?:"
+    + _SP
+    + r"*[:–—`]?"
+    + _SP
+    + r"+)|(?P<label>(?:(?i:mr|ms|mrs|dr)\."
+    + _SP
+    + r"+)?[A-Z][A-Z.'’\-]*(?:"
+    + _SP
+    + r"+[A-Z.'’\-]+){0,7}(?:"
+    + _SP
+    + r"*\([^()\n]{1,40}\))?)"
+    + _SP
+    + r"*:(?:"
+    + _SP
+    + r"+|(?=[A-Z])))"
 )
 # Words that make a line a sentence rather than a speaker label.
 SENTENCE_WORDS = {
-    "i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "it", "they", "them", "his",
-    "her", "its", "their", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did",
-    "have", "has", "had", "would", "will", "shall", "should", "can", "could", "may", "might",
-    "must", "that", "this", "these", "those", "here", "there", "what", "which", "who", "whom",
-    "when", "where", "why", "how", "not", "very", "also", "just", "like", "said", "says", "a",
-    "an", "as", "if", "because", "so", "than", "then", "about", "let", "let’s", "let's",
+    "i",
+    "me",
+    "my",
+    "we",
+    "us",
+    "our",
+    "you",
+    "your",
+    "he",
+    "she",
+    "it",
+    "they",
+    "them",
+    "his",
+    "her",
+    "its",
+    "their",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "am",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "would",
+    "will",
+    "shall",
+    "should",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "that",
+    "this",
+    "these",
+    "those",
+    "here",
+    "there",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "when",
+    "where",
+    "why",
+    "how",
+    "not",
+    "very",
+    "also",
+    "just",
+    "like",
+    "said",
+    "says",
+    "a",
+    "an",
+    "as",
+    "if",
+    "because",
+    "so",
+    "than",
+    "then",
+    "about",
+    "let",
+    "let’s",
+    "let's",
 }
 # Capitalised single words that open sentences or lists rather than name a speaker.
-NOT_NAMES = {"first", "firstly", "second", "secondly", "third", "thirdly", "finally", "note",
-             "yes", "no", "well", "now", "so", "today", "here", "therefore", "however", "ps",
-             "update", "example", "result", "conclusion", "summary", "source", "subject",
-             "quote", "translation", "objective", "goal", "one", "two", "three", "four"}
+NOT_NAMES = {
+    "first",
+    "firstly",
+    "second",
+    "secondly",
+    "third",
+    "thirdly",
+    "finally",
+    "note",
+    "yes",
+    "no",
+    "well",
+    "now",
+    "so",
+    "today",
+    "here",
+    "therefore",
+    "however",
+    "ps",
+    "update",
+    "example",
+    "result",
+    "conclusion",
+    "summary",
+    "source",
+    "subject",
+    "quote",
+    "translation",
+    "objective",
+    "goal",
+    "one",
+    "two",
+    "three",
+    "four",
+}
 _ROLE_WORDS = JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS | {"answer"}
 
 
@@ -66,7 +182,7 @@ def looks_like_mixed_label(label: str) -> bool:
     contains no pronoun, verb or article that would make it a sentence.
     """
     cleaned = clean_label(label)
-    if not cleaned or len(cleaned) > 160 or any(ch in cleaned for ch in "?!;\"“”[]"):
+    if not cleaned or len(cleaned) > 160 or any(ch in cleaned for ch in '?!;"“”[]'):
         return False
     if cleaned.lower() in _ROLE_WORDS:
         return True
@@ -76,8 +192,9 @@ def looks_like_mixed_label(label: str) -> bool:
         return False
     if len(words) == 1 and not tail_words and words[0].lower() in NOT_NAMES:
         return False
-    if any(w == "I" or (w.islower() and w.strip("().–") in SENTENCE_WORDS)
-           for w in words + tail_words):
+    if any(
+        w == "I" or (w.islower() and w.strip("().–") in SENTENCE_WORDS) for w in words + tail_words
+    ):
         return False
     name = label_head(cleaned).split()
     return bool(name) and any(ch.isupper() for ch in name[-1])

@@ -46,18 +46,23 @@ def parse(doc_id: str, text: str) -> Transcript:
         body_start = head[2].end
     tail = _BOILERPLATE.search(text, body_start)
     body_end = tail.start() if tail else len(text)
-    raw_turns, first_label = split_turns(text, body_start, body_end, MIXED,
-                                         terminator=SECTION_END)
+    raw_turns, first_label = split_turns(text, body_start, body_end, MIXED, terminator=SECTION_END)
     opening = _opening_remarks(text, body_start, first_label)
     main_speaker = _main_speaker(raw_turns, title, text)
     if opening and main_speaker:
         raw_turns.insert(0, opening)
     place = _TITLE_PLACE.search(title)
     return Transcript(
-        doc_id=doc_id, title=title, date=parse_date(glued.group(1)), time=glued.group(2),
-        place=place.group(1) if place else None, text=text, source=NAME,
-        turns=build_turns(text, raw_turns, title, upper_case_format=False,
-                          default_speaker=main_speaker),
+        doc_id=doc_id,
+        title=title,
+        date=parse_date(glued.group(1)),
+        time=glued.group(2),
+        place=place.group(1) if place else None,
+        text=text,
+        source=NAME,
+        turns=build_turns(
+            text, raw_turns, title, upper_case_format=False, default_speaker=main_speaker
+        ),
     )
 
 

@@ -47,12 +47,23 @@ def parse(doc_id: str, text: str) -> Transcript:
         elif place is None and time is None:
             place = line.text.strip()
         body_start = line.end
-    raw_turns, _ = split_turns(text, body_start, len(text), UPPER,
-                               inline_break=_glued_labels(text, body_start),
-                               terminator=_BRIEFING_END)
+    raw_turns, _ = split_turns(
+        text,
+        body_start,
+        len(text),
+        UPPER,
+        inline_break=_glued_labels(text, body_start),
+        terminator=_BRIEFING_END,
+    )
     return Transcript(
-        doc_id=doc_id, title=title, date=parse_date(head[0].text), time=time, place=place,
-        text=text, source=NAME, turns=build_turns(text, raw_turns, title, upper_case_format=True),
+        doc_id=doc_id,
+        title=title,
+        date=parse_date(head[0].text),
+        time=time,
+        place=place,
+        text=text,
+        source=NAME,
+        turns=build_turns(text, raw_turns, title, upper_case_format=True),
     )
 
 

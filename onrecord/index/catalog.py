@@ -29,8 +29,20 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL, question TEXT NOT NULL, embed_text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id);
 """
-PASSAGE_COLUMNS = ("id, doc_id, turn_index, speaker, label, role, date, start, end, "
-                   "question_start, question_end, text, question, embed_text")
+# Statements are constants: no SQL is ever built from data (ids go in as one JSON parameter).
+INSERT_PASSAGE = """INSERT INTO passages (id, doc_id, turn_index, speaker, label, role, date,
+    start, end, question_start, question_end, text, question, embed_text)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+SELECT_PASSAGES = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
+    question_start, question_end, text, question, embed_text FROM passages ORDER BY rowid"""
+SELECT_PASSAGES_BY_ID = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
+    question_start, question_end, text, question, embed_text FROM passages
+    WHERE id IN (SELECT value FROM json_each(?))"""
+DELETE_DOCUMENT = (
+    "DELETE FROM passages WHERE doc_id = ?",
+    "DELETE FROM turns WHERE doc_id = ?",
+    "DELETE FROM transcripts WHERE doc_id = ?",
+)
 
 
 @dataclass(frozen=True)
@@ -77,27 +89,41 @@ class Catalog:
         t = transcript
         self.db.execute(
             "INSERT OR REPLACE INTO transcripts VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (t.doc_id, t.title, t.date, t.time, t.place, t.url, t.source, t.path, content_hash,
-             t.text),
+            (
+                t.doc_id,
+                t.title,
+                t.date,
+                t.time,
+                t.place,
+                t.url,
+                t.source,
+                t.path,
+                content_hash,
+                t.text,
+            ),
         )
         self.db.execute("DELETE FROM turns WHERE doc_id = ?", (t.doc_id,))
         self.db.executemany(
             "INSERT INTO turns VALUES (?,?,?,?,?,?,?)",
-            [(t.doc_id, u.index, u.label, u.speaker, u.role.value, u.start, u.end)
-             for u in t.turns],
+            [
+                (t.doc_id, u.index, u.label, u.speaker, u.role.value, u.start, u.end)
+                for u in t.turns
+            ],
         )
 
     def delete_transcript(self, doc_id: str) -> list[str]:
         """Remove a transcript and its passages; returns the removed passage ids."""
         ids = self.passage_ids(doc_id)
-        for table in ("passages", "turns", "transcripts"):
-            self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608
+        for statement in DELETE_DOCUMENT:
+            self.db.execute(statement, (doc_id,))
         return ids
 
     def transcript_info(self, doc_id: str) -> TranscriptInfo | None:
         row = self.db.execute(
             "SELECT doc_id, title, date, time, place, url, source, path, content_hash "
-            "FROM transcripts WHERE doc_id = ?", (doc_id,)).fetchone()
+            "FROM transcripts WHERE doc_id = ?",
+            (doc_id,),
+        ).fetchone()
         return TranscriptInfo(*row) if row else None
 
     def transcript_text(self, doc_id: str) -> str | None:
@@ -107,38 +133,53 @@ class Catalog:
     def turns(self, doc_id: str) -> list[Turn]:
         rows = self.db.execute(
             "SELECT idx, label, speaker, role, start, end FROM turns WHERE doc_id = ? ORDER BY idx",
-            (doc_id,))
+            (doc_id,),
+        )
         return [Turn(i, label, speaker, Role(role), s, e) for i, label, speaker, role, s, e in rows]
 
     # --- passages ---------------------------------------------------------------------
     def passage_ids(self, doc_id: str | None = None) -> list[str]:
         if doc_id is None:
             return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY rowid")]
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM passages WHERE doc_id = ? ORDER BY rowid", (doc_id,))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM passages WHERE doc_id = ? ORDER BY rowid", (doc_id,)
+            )
+        ]
 
     def replace_passages(self, doc_id: str, passages: list[Passage]) -> None:
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
         self.db.executemany(
-            f"INSERT INTO passages ({PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
-            [(p.id, p.doc_id, p.turn_index, p.speaker, p.label, p.role.value, p.date, p.start,
-              p.end, p.question_start, p.question_end, p.text, p.question, p.embed_text)
-             for p in passages],
+            INSERT_PASSAGE,
+            [
+                (
+                    p.id,
+                    p.doc_id,
+                    p.turn_index,
+                    p.speaker,
+                    p.label,
+                    p.role.value,
+                    p.date,
+                    p.start,
+                    p.end,
+                    p.question_start,
+                    p.question_end,
+                    p.text,
+                    p.question,
+                    p.embed_text,
+                )
+                for p in passages
+            ],
         )
 
     def all_passages(self) -> list[Passage]:
-        rows = self.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages ORDER BY rowid")  # noqa: S608
+        rows = self.db.execute(SELECT_PASSAGES)
         return [_passage(row) for row in rows]
 
     def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
-        found: dict[str, Passage] = {}
-        for offset in range(0, len(ids), 500):
-            chunk = ids[offset:offset + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id IN ({marks})", chunk)  # noqa: S608
-            found.update((row[0], _passage(row)) for row in rows)
-        return found
+        rows = self.db.execute(SELECT_PASSAGES_BY_ID, (json.dumps(ids),))
+        return {row[0]: _passage(row) for row in rows}
 
     # --- statistics -------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
@@ -148,9 +189,12 @@ class Catalog:
 
     def speaker_counts(self) -> list[tuple[str, str, int]]:
         """(speaker, role, passages) from most to least quoted."""
-        return list(self.db.execute(
-            "SELECT speaker, role, COUNT(*) FROM passages GROUP BY speaker, role "
-            "ORDER BY COUNT(*) DESC, speaker"))
+        return list(
+            self.db.execute(
+                "SELECT speaker, role, COUNT(*) FROM passages GROUP BY speaker, role "
+                "ORDER BY COUNT(*) DESC, speaker"
+            )
+        )
 
     def date_range(self) -> tuple[str | None, str | None]:
         return self.db.execute("SELECT MIN(date), MAX(date) FROM transcripts").fetchone()
@@ -163,7 +207,35 @@ class Catalog:
 
 
 def _passage(row: tuple) -> Passage:
-    (pid, doc_id, turn_index, speaker, label, role, date, start, end, q_start, q_end, text,
-     question, embed_text) = row
-    return Passage(pid, doc_id, turn_index, speaker, label, Role(role), date, start, end, q_start,
-                   q_end, text, question, embed_text)
+    (
+        pid,
+        doc_id,
+        turn_index,
+        speaker,
+        label,
+        role,
+        date,
+        start,
+        end,
+        q_start,
+        q_end,
+        text,
+        question,
+        embed_text,
+    ) = row
+    return Passage(
+        pid,
+        doc_id,
+        turn_index,
+        speaker,
+        label,
+        Role(role),
+        date,
+        start,
+        end,
+        q_start,
+        q_end,
+        text,
+        question,
+        embed_text,
+    )

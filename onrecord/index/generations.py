@@ -46,8 +46,11 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def new_generation(index_dir: Path, copy_from: Path | None) -> Path:
     """A fresh generation folder, seeded with a copy of ``copy_from`` when given."""
-    numbers = [int(p.name[len(PREFIX):]) for p in index_dir.glob(PREFIX + "*")
-               if p.name[len(PREFIX):].isdigit()]
+    numbers = [
+        int(p.name[len(PREFIX) :])
+        for p in index_dir.glob(PREFIX + "*")
+        if p.name[len(PREFIX) :].isdigit()
+    ]
     folder = index_dir / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
     if copy_from is not None:
         shutil.copytree(copy_from, folder)
@@ -93,8 +96,12 @@ class WriterLock:
             self.lock.acquire()
         except Timeout as err:
             raise IndexBusy(f"index {self.index_dir} is being written by {self.holder()}") from err
-        holder = {"pid": os.getpid(), "host": socket.gethostname(),
-                  "command": " ".join(sys.argv)[:200], "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        holder = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(sys.argv)[:200],
+            "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
         (self.index_dir / HOLDER).write_text(json.dumps(holder), encoding="utf-8")
         return self
 

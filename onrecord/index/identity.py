@@ -34,8 +34,11 @@ def build_identity(settings: Settings, dimension: int) -> dict:
         "chunk_settings": settings.chunk.model_dump(),
     }
     digest = hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
-    return {**shaping, "identity_hash": digest,
-            "versions": {name: _version(name) for name in LIBRARIES}}
+    return {
+        **shaping,
+        "identity_hash": digest,
+        "versions": {name: _version(name) for name in LIBRARIES},
+    }
 
 
 def check_identity(stored: dict | None, settings: Settings, dimension: int | None = None) -> None:
@@ -54,6 +57,7 @@ def check_identity(stored: dict | None, settings: Settings, dimension: int | Non
     ]
     if problems:
         raise IndexMismatch(
-            "this index was built differently: " + "; ".join(problems)
+            "this index was built differently: "
+            + "; ".join(problems)
             + ". Re-ingest: `onrecord ingest PATH --rebuild` (or into a new --index folder)."
         )

@@ -42,7 +42,8 @@ class IndexReader:
         generation = current_generation(index_dir)
         if generation is None:
             raise IndexUnavailable(
-                f"no index at {index_dir} yet: run `onrecord ingest PATH --index {index_dir}`")
+                f"no index at {index_dir} yet: run `onrecord ingest PATH --index {index_dir}`"
+            )
         catalog = Catalog(generation / CATALOG, readonly=True)
         identity = catalog.get_meta("identity") or {}
         check_identity(identity, settings)
@@ -56,7 +57,12 @@ class IndexReader:
         by_id = {p.id: p for p in passages}
         ordered = [by_id[pid] for pid in lexical.ids]
         return cls(
-            index_dir, generation, catalog, vectors, lexical, identity,
+            index_dir,
+            generation,
+            catalog,
+            vectors,
+            lexical,
+            identity,
             np.array([speaker_code[p.speaker] for p in ordered], dtype=np.int32),
             speakers,
             np.array([date_number(p.date) for p in ordered], dtype=np.int32),
@@ -108,11 +114,14 @@ class IndexReader:
         transcripts, passages = self.catalog.counts()
         first, last = self.catalog.date_range()
         return {
-            "index": str(self.index_dir), "generation": self.generation.name,
-            "transcripts": transcripts, "passages": passages,
+            "index": str(self.index_dir),
+            "generation": self.generation.name,
+            "transcripts": transcripts,
+            "passages": passages,
             "sources": self.catalog.source_counts(),
-            "speakers": [{"name": s, "role": r, "passages": n}
-                         for s, r, n in self.catalog.speaker_counts()],
+            "speakers": [
+                {"name": s, "role": r, "passages": n} for s, r, n in self.catalog.speaker_counts()
+            ],
             "date_range": [first, last],
             "embedding_model": self.identity.get("embedding_model"),
             "identity": self.identity,

@@ -50,8 +50,15 @@ class VectorStore:
             self.collection.add(
                 ids=[p.id for p in chunk],
                 embeddings=vectors[part],
-                metadatas=[{"doc_id": p.doc_id, "speaker": p.speaker, "role": p.role.value,
-                            "date": date_number(p.date)} for p in chunk],
+                metadatas=[
+                    {
+                        "doc_id": p.doc_id,
+                        "speaker": p.speaker,
+                        "role": p.role.value,
+                        "date": date_number(p.date),
+                    }
+                    for p in chunk
+                ],
             )
 
     def delete(self, ids: list[str]) -> None:
@@ -75,5 +82,7 @@ class VectorStore:
         result = self.collection.query(
             query_embeddings=vector.reshape(1, -1), n_results=k, where=where, include=["distances"]
         )
-        return [(pid, 1.0 - dist) for pid, dist in
-                zip(result["ids"][0], result["distances"][0], strict=True)]
+        return [
+            (pid, 1.0 - dist)
+            for pid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
