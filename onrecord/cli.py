@@ -13,8 +13,14 @@ import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from onrecord.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # heavy imports stay lazy: `onrecord --help` must be instant
+    from ingest.pipeline import IngestReport
+    from onrecord.index.reader import IndexReader
+    from onrecord.types import SearchHit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
 
@@ -113,7 +119,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def _report_dict(report) -> dict:
+def _report_dict(report: IngestReport) -> dict:
     return {
         "files_read": len(report.files),
         "added": report.count("added"),
@@ -130,7 +136,7 @@ def _report_dict(report) -> dict:
     }
 
 
-def _print_report(report) -> None:
+def _print_report(report: IngestReport) -> None:
     data = _report_dict(report)
     for warning in data["warnings"]:
         print(f"warning: {warning}")
@@ -148,7 +154,7 @@ def _print_report(report) -> None:
     print(f"time: {data['seconds'].get('total', 0):.1f}s")
 
 
-def _open_reader(settings: Settings):
+def _open_reader(settings: Settings) -> IndexReader:
     from onrecord.index.reader import IndexReader
 
     return IndexReader.open(settings.index_dir, settings)
@@ -215,7 +221,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _hit_dict(hit) -> dict:
+def _hit_dict(hit: SearchHit) -> dict:
     return {
         "doc_id": hit.doc_id,
         "title": hit.title,

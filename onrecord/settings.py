@@ -61,9 +61,6 @@ class Settings(BaseSettings):
     index_dir: Path = Field(
         REPO_ROOT / "vectorstore", description="Folder holding the index (Chroma + lexical)."
     )
-    sample_corpus: Path = Field(
-        REPO_ROOT / "data" / "sample", description="Corpus the first run indexes when empty."
-    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -73,3 +70,29 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides (e.g. CLI flags) on top."""
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def settings_rows(
+    model: type[BaseModel] = Settings, prefix: str = ""
+) -> list[tuple[str, str, str]]:
+    """(environment variable, default, description) for every leaf setting, in order."""
+    rows: list[tuple[str, str, str]] = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(settings_rows(annotation, f"{prefix}{name.upper()}__"))
+            continue
+        default = field.default
+        if isinstance(default, Path):
+            default = (
+                default.relative_to(REPO_ROOT) if default.is_relative_to(REPO_ROOT) else default
+            )
+        rows.append((f"ONRECORD_{prefix}{name.upper()}", f"`{default}`", field.description or ""))
+    return rows
+
+
+def settings_table() -> str:
+    """The README's settings table (a test keeps the README in step with this model)."""
+    lines = ["| environment variable | default | what it does |", "|---|---|---|"]
+    lines += [f"| `{env}` | {default} | {text} |" for env, default, text in settings_rows()]
+    return "\n".join(lines)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats.common import build_turns, header_lines, lines_of, parse_date, split_turns
+from ingest.formats.common import (
+    RawTurn,
+    build_turns,
+    header_lines,
+    lines_of,
+    parse_date,
+    split_turns,
+)
 from ingest.formats.labels import MIXED, UPPER
 from onrecord.types import Transcript
 
@@ -56,7 +63,7 @@ def _header(text: str) -> tuple[dict[str, str], int]:
     return meta, body_start
 
 
-def _best_turns(text: str, start: int):
+def _best_turns(text: str, start: int) -> tuple[list[RawTurn], int]:
     mixed = split_turns(text, start, len(text), MIXED)
     upper = split_turns(text, start, len(text), UPPER)
     return upper if len(upper[0]) > len(mixed[0]) else mixed

@@ -1,0 +1,43 @@
+# One task file for the README, CI and developers. `make app` and `make test` are the two
+# commands of the README; .ci/run calls `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup app index test test-all lint format bench clean-index
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: pip then takes the CPU build instead of a multi-GB CUDA one.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+index: setup  ## build the bundled sample index if there is none yet
+	$(BIN)/onrecord ingest data/sample --if-empty
+
+app: index  ## first command: set up, index the sample corpus, start the app
+	$(BIN)/streamlit run app.py
+
+test: setup  ## second command: set up and run the test suite (slow tests included)
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup  ## ingest benchmark over ../shared/corpus (or CORPUS=path)
+	$(BIN)/python bench/ingest.py $(CORPUS)
+
+clean-index:
+	rm -rf vectorstore/gen-* vectorstore/CURRENT vectorstore/ingest.*

