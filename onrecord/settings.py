@@ -8,8 +8,9 @@ e.g. ``ONRECORD_EMBEDDING__MODEL=all-mpnet-base-v2``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,41 @@ class SearchSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 
 
+class AnswerSettings(BaseModel):
+    mode: Literal["auto", "quotes", "llm"] = Field(
+        "auto",
+        description="`quotes` (no model, no network), `llm`, or `auto`: `llm` when an "
+        "API key is configured, else `quotes`.",
+    )
+    min_relevance: float = Field(
+        0.35,
+        ge=-1,
+        le=1,
+        description="Cosine similarity of the best passage below which the "
+        "answer is that the transcripts do not show it.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, description="Longer questions are cut to this length (with a warning)."
+    )
+
+
+class LLMSettings(BaseModel):
+    model: str = Field("gpt-4o-mini", description="Chat model name (OpenAI or compatible server).")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(700, ge=16, description="Cap on tokens the model may write per answer.")
+    timeout: float = Field(30.0, gt=0, description="Seconds before one LLM request gives up.")
+    max_retries: int = Field(2, ge=0, description="Retries on rate limits, 5xx and timeouts.")
+    passages: int = Field(8, ge=1, le=30, description="Passages given to the model per answer.")
+    max_prompt_chars: int = Field(
+        24_000, ge=1000, description="Passages are trimmed so the prompt stays under this size."
+    )
+    request_budget: int = Field(
+        500, ge=0, description="LLM requests allowed per process; then quotes mode only."
+    )
+    price_per_million_input: float = Field(0.15, ge=0, description="USD, for cost estimates.")
+    price_per_million_output: float = Field(0.60, ge=0, description="USD, for cost estimates.")
+
+
 class Settings(BaseSettings):
     """All of OnRecord's settings, grouped."""
 
@@ -65,6 +101,28 @@ class Settings(BaseSettings):
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "ONRECORD_OPENAI_API_KEY"),
+        description="API key for LLM mode (never printed or logged).",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "ONRECORD_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint, e.g. a local server; default OpenAI's.",
+    )
+
+    def llm_enabled(self) -> bool:
+        """LLM mode is possible: a key is configured (any value for local servers)."""
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    def effective_mode(self, requested: str | None = None) -> str:
+        mode = requested or self.answer.mode
+        if mode == "auto":
+            return "llm" if self.llm_enabled() else "quotes"
+        return mode
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -87,7 +145,10 @@ def settings_rows(
             default = (
                 default.relative_to(REPO_ROOT) if default.is_relative_to(REPO_ROOT) else default
             )
-        rows.append((f"ONRECORD_{prefix}{name.upper()}", f"`{default}`", field.description or ""))
+        env = f"ONRECORD_{prefix}{name.upper()}"
+        if isinstance(field.validation_alias, AliasChoices):
+            env = str(field.validation_alias.choices[0])
+        rows.append((env, f"`{default}`", field.description or ""))
     return rows
 
 

@@ -109,3 +109,40 @@ class SearchHit:
     question: str = ""
     url: str | None = None
     scores: dict[str, float] = field(default_factory=dict)  # per retriever, for "why this answer"
+
+
+@dataclass
+class Citation:
+    """One numbered source of an answer. ``quote == transcript.text[start:end]`` always; the
+    speaker comes from the parsed turn, never from model output."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    speaker: str
+    role: Role
+    quote: str
+    start: int
+    end: int
+    url: str | None
+    verified: bool
+    passage_id: str = ""
+
+
+@dataclass
+class Answer:
+    """An answer with ``[n]`` markers, its citations, and how it was made."""
+
+    question: str
+    text: str
+    mode: str  # "quotes" or "llm"
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[SearchHit] = field(default_factory=list)
+    found: bool = True  # False: the transcripts do not show it (text is NOT_FOUND ...)
+    query: str = ""  # the search actually run (after follow-up rewriting)
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    auto_filters: list[str] = field(default_factory=list)  # filters read from the question
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)  # LLM tokens, when an LLM was used

@@ -24,6 +24,11 @@ class LexicalIndex:
     def __init__(self, retriever: bm25s.BM25 | None, ids: list[str]) -> None:
         self.retriever = retriever
         self.ids = ids
+        self.idf = _idf(retriever, len(ids))
+
+    def term_weight(self, stemmed: str) -> float:
+        """Inverse document frequency of a stemmed term (rare words weigh more)."""
+        return self.idf.get(stemmed, self.idf.get("", 1.0))
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -70,3 +75,16 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top]
+
+
+def _idf(retriever: bm25s.BM25 | None, n_docs: int) -> dict[str, float]:
+    """BM25's idf per vocabulary term, from the index's column pointers (document counts);
+    the empty key holds the weight of a term the index has never seen."""
+    if retriever is None or not n_docs:
+        return {}
+    indptr = np.asarray(retriever.scores["indptr"])
+    df = np.diff(indptr)
+    weights = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    idf = {token: float(weights[i]) for token, i in retriever.vocab_dict.items() if i < len(df)}
+    idf[""] = float(np.log(1 + (n_docs + 0.5) / 0.5))
+    return idf

@@ -1,0 +1,223 @@
+"""The answer engine: one entry point for the CLI, the app and the evaluation.
+
+``Assistant.answer(question, history, filters)`` returns an ``Answer``;
+``Assistant.stream(...)`` yields text pieces as the model writes them, then the ``Answer``.
+Quotes mode needs no model and no network; LLM mode falls back to it on any failure.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import replace
+
+from onrecord.constants import NOT_FOUND
+from onrecord.embeddings import Embedder
+from onrecord.followup import heuristic_query, history_text
+from onrecord.index.reader import IndexReader
+from onrecord.llm_answer import check_llm_answer, passages_block
+from onrecord.llm_client import ChatClient, Completion, LLMError
+from onrecord.prompts import render
+from onrecord.query import analyse_question
+from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
+from onrecord.retrieval import search
+from onrecord.settings import Settings
+from onrecord.types import Answer, Role, SearchFilters, SearchHit
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        reader: IndexReader,
+        embedder: Embedder,
+        chat: ChatClient | None = None,
+    ) -> None:
+        self.settings = settings
+        self.reader = reader
+        self.embedder = embedder
+        self._chat = chat
+
+    @property
+    def chat(self) -> ChatClient:
+        if self._chat is None:
+            self._chat = ChatClient(self.settings)
+        return self._chat
+
+    def answer(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        result = None
+        for item in self.stream(question, history, filters, mode, k):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces while an LLM writes, then the final, verified ``Answer``."""
+        started = time.perf_counter()
+        mode = self.settings.effective_mode(mode)
+        answer = Answer(question=question, text="", mode=mode)
+        question = self._checked_question(question, answer)
+        history = list(history or [])
+        answer.query = self._standalone_query(question, history, mode, answer)
+        answer.filters = self._filters(question, history, filters, answer)
+        hits = self._retrieve(answer, k)
+        answer.passages = hits
+        if not self._relevant(hits):
+            self._not_found(answer)
+        elif mode == "llm":
+            yield from self._llm_answer(question, hits, answer)
+        else:
+            self._quotes_answer(hits, answer)
+        answer.timings["total"] = time.perf_counter() - started
+        yield answer
+
+    # --- steps ----------------------------------------------------------------------------
+    def _checked_question(self, question: str, answer: Answer) -> str:
+        question = " ".join(question.split())
+        limit = self.settings.answer.max_question_chars
+        if len(question) > limit:
+            answer.warnings.append(f"The question was cut to its first {limit} characters.")
+            question = question[:limit]
+        return question
+
+    def _standalone_query(
+        self, question: str, history: list[dict], mode: str, answer: Answer
+    ) -> str:
+        if not history:
+            return question
+        if mode == "llm":
+            started = time.perf_counter()
+            try:
+                prompt = render("condense", history=history_text(history), question=question)
+                rewritten = self.chat.complete("You rewrite search queries.", prompt).text
+                answer.timings["condense"] = time.perf_counter() - started
+                if rewritten.strip():
+                    return " ".join(rewritten.split())[:500]
+            except LLMError as err:
+                answer.warnings.append(f"{err} The follow-up was searched without rewriting.")
+        return heuristic_query(question, history)
+
+    def _filters(
+        self, question: str, history: list[dict], given: SearchFilters | None, answer: Answer
+    ) -> SearchFilters:
+        filters = replace(given) if given else SearchFilters()
+        official_counts = {
+            row["name"]: row["passages"]
+            for row in self.reader.stats()["speakers"]
+            if row["role"] == Role.OFFICIAL.value
+        }
+        intent = analyse_question(question, official_counts)
+        if intent.speaker and not filters.speaker:
+            filters.speaker = intent.speaker
+            answer.auto_filters.append(f"speaker: {intent.speaker}")
+        if intent.since and not (filters.since or filters.until):
+            filters.since, filters.until = intent.since, intent.until
+            answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
+        return filters
+
+    def _retrieve(self, answer: Answer, k: int | None) -> list[SearchHit]:
+        started = time.perf_counter()
+        k = k or self.settings.search.k
+        hits = search(
+            self.reader,
+            self.embedder,
+            answer.query,
+            answer.filters,
+            self.settings.search,
+            k=k,
+            timings=answer.timings,
+        )
+        if not hits and answer.auto_filters:
+            answer.warnings.append(
+                "Nothing matched the filters read from the question ("
+                + "; ".join(answer.auto_filters)
+                + "); searched everything."
+            )
+            answer.filters = SearchFilters()
+            answer.auto_filters = []
+            hits = search(
+                self.reader,
+                self.embedder,
+                answer.query,
+                answer.filters,
+                self.settings.search,
+                k=k,
+                timings=answer.timings,
+            )
+        answer.timings["retrieve"] = time.perf_counter() - started
+        return hits
+
+    def _relevant(self, hits: list[SearchHit]) -> bool:
+        best = max((h.scores.get("dense", -1.0) for h in hits), default=-1.0)
+        return best >= self.settings.answer.min_relevance
+
+    def _not_found(self, answer: Answer) -> None:
+        answer.found = False
+        answer.text = NOT_FOUND
+
+    def _quotes_answer(self, hits: list[SearchHit], answer: Answer) -> None:
+        started = time.perf_counter()
+        choices = choose_quotes(answer.query, hits, self.reader.lexical.term_weight)
+        if not choices:
+            self._not_found(answer)
+        else:
+            answer.text, answer.citations = compose_quotes_answer(choices)
+        answer.mode = "quotes"
+        answer.timings["compose"] = time.perf_counter() - started
+
+    def _llm_answer(self, question: str, hits: list[SearchHit], answer: Answer) -> Iterator[str]:
+        started = time.perf_counter()
+        try:
+            completion, given = yield from self._complete(question, hits)
+        except LLMError as err:
+            answer.warnings.append(f"{err} Showing the quotes-mode answer instead.")
+            self._quotes_answer(hits, answer)
+            return
+        answer.usage = completion.usage
+        answer.timings["llm"] = time.perf_counter() - started
+        transcripts = {h.doc_id: self.reader.catalog.transcript_text(h.doc_id) or "" for h in given}
+        checked = check_llm_answer(completion.text, given, transcripts)
+        if checked.problems:
+            answer.warnings += [f"LLM answer rejected: {p}." for p in checked.problems]
+            answer.warnings.append("Showing the quotes-mode answer instead.")
+            self._quotes_answer(hits, answer)
+            return
+        answer.text, answer.citations = checked.text, checked.citations
+        answer.found = not checked.refused
+        if completion.finish_reason == "length":
+            answer.warnings.append("The model hit its length limit; the answer may be short.")
+
+    def _complete(
+        self, question: str, hits: list[SearchHit]
+    ) -> Generator[str, None, tuple[Completion, list[SearchHit]]]:
+        """Stream one completion; on a context-length error, retry once with half the
+        passages (only possible before any text arrived)."""
+        given = hits[: self.settings.llm.passages]
+        system = render("answer_system", not_found=NOT_FOUND)
+        for attempt in range(2):
+            block, used = passages_block(given, self.settings.llm.max_prompt_chars)
+            given = given[:used]
+            user = render("answer_user", passages=block, question=question)
+            try:
+                completion = yield from self.chat.stream(system, user)
+                return completion, given
+            except LLMError as err:
+                if not err.context_too_long or attempt == 1 or len(given) <= 1:
+                    raise
+                given = given[: max(1, len(given) // 2)]
+        raise AssertionError("unreachable")

@@ -1,0 +1,170 @@
+"""What the question itself says about who and when: automatic filters, applied only when
+confident (pure functions; the answer reports what was applied).
+
+Dates: a day (``on May 26, 2020``), a month (``in January 2020``, ``late November 2021``) or
+a year tied to the event (``at his 2019 annual news conference``, ``in 2018, when``) narrow
+the search. A bare year elsewhere (``how big was trade in 2013?``) is about the subject, not
+about when it was said, and is left alone.
+
+Speakers: an indexed speaker's name counts only when the question ties speech to them
+(``what did Psaki say``, ``according to Lavrov``, ``Putin's reaction``, ``did Kirby say``); a
+name in ``the White House's response to Lavrov's hints`` does not.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+
+from ingest.speakers import normalise_person
+
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+]  # fmt: skip
+_MONTH_RE = "(" + "|".join(_MONTHS) + ")"
+_DAY = re.compile(
+    rf"\b{_MONTH_RE}\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b|\b(\d{{1,2}})\s+{_MONTH_RE}"
+    rf",?\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_MONTH_YEAR = re.compile(
+    rf"\b(?:early|mid|late|in|of|during|at the (?:start|end) of)?\s*"
+    rf"{_MONTH_RE},?\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_EVENT_WORDS = (
+    r"(?:annual\s+)?(?:news|press)\s+conference|briefing|gaggle|interview|"
+    r"direct\s+line|summit|g20|g7|forum|address|visit|meeting|talks|speech|"
+    r"vote|election|re-?election|video\s*link|conference|call"
+)
+_EVENT_YEAR = re.compile(
+    rf"\b(?:at|during|after|before|in)\s+(?:his|her|their|the|its|a)\s+((?:19|20)\d\d)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_EVENT_WORDS})\b|\b((?:19|20)\d\d)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_EVENT_WORDS})\b|\b(?:in|during)\s+((?:19|20)\d\d),?\s+(?:when|as|after|while)\b"
+    rf"|\bat\s+the\s+end\s+of\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_SPEECH_VERBS = (
+    "say|said|says|tell|told|claim|claimed|accept|accepted|promise|promised|suggest|suggested|"
+    "explain|explained|describe|described|react|reacted|respond|responded|answer|answered|"
+    "reply|replied|admit|admitted|deny|denied|warn|warned|characterise|characterize|"
+    "characterised|characterized|justify|justified|mention|mentioned|give|gave|single|singled|"
+    "reject|rejected|announce|announced|recall|recalled|point|pointed|blame|blamed|call|called|"
+    "think|thought|believe|believed|offer|offered|propose|proposed|concede|conceded|insist|"
+    "insisted|comment|commented|argue|argued|acknowledge|acknowledged|confirm|confirmed|"
+    "dismiss|dismissed|unveil|unveiled|leave|left|rule|ruled|put|stress|stressed|note|noted|"
+    "acknowledge|defend|defended|praise|praised|criticise|criticised|criticize|criticized"
+)
+_SPEECH_NOUNS = (
+    "take|reaction|view|views|answer|response|remarks|comments|words|position|"
+    "assessment|explanation|reply|statement|opinion|argument|arguments|account"
+)
+
+
+SURNAME_SHARE = 0.8
+
+
+@dataclass
+class QueryIntent:
+    """Filters found in a question, with a human-readable note per filter."""
+
+    speaker: str | None = None
+    since: str | None = None
+    until: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def extract_date_range(question: str) -> tuple[str, str, str] | None:
+    """(since, until, note) for a confident date in the question, else None."""
+    if match := _DAY.search(question):
+        if match.group(1):
+            month, day, year = match.group(1), int(match.group(2)), int(match.group(3))
+        else:
+            day, month, year = int(match.group(4)), match.group(5), int(match.group(6))
+        number = _MONTHS.index(month.lower()) + 1
+        if 1 <= day <= calendar.monthrange(year, number)[1]:
+            iso = f"{year:04d}-{number:02d}-{day:02d}"
+            return iso, iso, f"date {iso}"
+    if match := _MONTH_YEAR.search(question):
+        number, year = _MONTHS.index(match.group(1).lower()) + 1, int(match.group(2))
+        last = calendar.monthrange(year, number)[1]
+        return (
+            f"{year:04d}-{number:02d}-01",
+            f"{year:04d}-{number:02d}-{last:02d}",
+            f"{match.group(1).capitalize()} {year}",
+        )
+    if match := _EVENT_YEAR.search(question):
+        year = int(next(g for g in match.groups() if g))
+        return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
+    return None
+
+
+def _name_patterns(speaker: str) -> list[str]:
+    """Ways a question names a speaker: full name, and surname for multi-word names."""
+    tokens = speaker.split()
+    names = [speaker]
+    if len(tokens) > 1 and len(tokens[-1]) >= 4:
+        names.append(tokens[-1])
+    return names
+
+
+def _ties_speech(question: str, name: str) -> bool:
+    n = re.escape(name)
+    patterns = [
+        rf"\b(?i:did|does|do|has|had|would|will|was|is)\s+{n}\b",
+        rf"\b{n}\s+(?:{_SPEECH_VERBS})\b",
+        rf"\b(?i:according)\s+to\s+{n}\b",
+        rf"\b{n}['’]s?\s+(?:\w+\s+)?(?:{_SPEECH_NOUNS})\b",
+        rf"\b(?i:what)\s+(?:did|does|has)\s+{n}\b",
+    ]
+    return any(re.search(p, question) for p in patterns)
+
+
+def extract_speaker(question: str, speakers: dict[str, int], min_passages: int = 3) -> str | None:
+    """The one indexed speaker the question asks about, or None when not confident.
+
+    ``speakers`` maps canonical official names to their passage counts. A surname alone
+    names the person who holds most (80%+) of the passages under that surname
+    (``Lavrov`` -> ``Sergey Lavrov`` even if a ``Sergei Lavrov`` spelling exists).
+    """
+    by_surname: dict[str, dict[str, int]] = {}
+    for speaker, count in speakers.items():
+        tokens = normalise_person(speaker)
+        if tokens:
+            by_surname.setdefault(tokens[-1], {})[speaker] = count
+    found: set[str] = set()
+    for speaker, count in speakers.items():
+        if count < min_passages:
+            continue
+        for name in _name_patterns(speaker):
+            group = by_surname.get(name.lower(), {})
+            if name != speaker and count < SURNAME_SHARE * sum(group.values()):
+                continue
+            if re.search(rf"\b{re.escape(name)}\b", question) and _ties_speech(question, name):
+                found.add(speaker)
+    return _one_person(found)
+
+
+def analyse_question(question: str, speakers: dict[str, int]) -> QueryIntent:
+    """All confident filters of a question."""
+    intent = QueryIntent()
+    if dates := extract_date_range(question):
+        intent.since, intent.until, note = dates
+        intent.notes.append(note)
+    if speaker := extract_speaker(question, speakers):
+        intent.speaker = speaker
+        intent.notes.append(f"speaker {speaker}")
+    return intent
+
+
+def _one_person(found: set[str]) -> str | None:
+    """The single person named: ``Jen Psaki`` and ``Psaki`` are one person; the longest
+    spelling is kept so that the filter matches both."""
+    if not found:
+        return None
+    longest = max(found, key=len)
+    if all(normalise_person(other)[-1:] == normalise_person(longest)[-1:] for other in found):
+        return min((f for f in found if f != longest), key=len, default=longest)
+    return None

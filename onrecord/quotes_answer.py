@@ -1,0 +1,138 @@
+"""Quotes mode: an answer made only of verified quotes, with no language model.
+
+From the retrieved passages it takes the few sentence runs that best match the question
+(officials' words only), groups them by transcript in date order, and writes a one-line lead
+naming who spoke and when. Every quotation is an exact span of the transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import Stemmer
+
+from ingest.sentences import sentence_spans
+from onrecord.citations import citation_for
+from onrecord.types import Citation, Role, SearchHit
+
+MAX_QUOTES = 4
+MAX_PER_TRANSCRIPT = 2
+MAX_QUOTE_CHARS = 450
+MAX_SENTENCES = 3
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with about as is are was were be been
+    being do does did has have had he she it they we you i his her its their our your this that
+    these those what which who whom when where why how not no yes say said says tell told
+    according would could should will can may might than then there here also just so such from
+    into over after before during up down out whether any some all more most""".split()
+)
+
+
+@dataclass(frozen=True)
+class QuoteChoice:
+    hit: SearchHit
+    start: int  # offsets in the transcript
+    end: int
+    score: float
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words."""
+    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    return set(_STEMMER.stemWords([w for w in words if w and w not in STOPWORDS]))
+
+
+def choose_quotes(
+    query: str, hits: list[SearchHit], weight: Callable[[str], float] = lambda _: 1.0
+) -> list[QuoteChoice]:
+    """The best run of up to three sentences from each relevant official passage."""
+    wanted = terms(query)
+    chosen: list[QuoteChoice] = []
+    per_doc: dict[str, int] = {}
+    for rank, hit in enumerate(hits):
+        if hit.role is Role.JOURNALIST or per_doc.get(hit.doc_id, 0) >= MAX_PER_TRANSCRIPT:
+            continue
+        best = best_window(hit, wanted, weight)
+        if best is None:
+            continue
+        start, end, overlap = best
+        # Rank order from retrieval dominates; overlap breaks near-ties and rejects misses.
+        chosen.append(QuoteChoice(hit, start, end, overlap / (1 + rank)))
+        per_doc[hit.doc_id] = per_doc.get(hit.doc_id, 0) + 1
+        if len(chosen) == MAX_QUOTES:
+            break
+    return chosen
+
+
+def best_window(
+    hit: SearchHit, wanted: set[str], weight: Callable[[str], float]
+) -> tuple[int, int, float] | None:
+    spans = [(s + hit.start, e + hit.start) for s, e in sentence_spans(hit.text, 0, len(hit.text))]
+    if not spans:
+        return None
+    scores = [sum(weight(t) for t in terms(_slice(hit, s, e)) & wanted) for s, e in spans]
+    best: tuple[int, int, float] | None = None
+    for i in range(len(spans)):
+        for j in range(i, min(i + MAX_SENTENCES, len(spans))):
+            if spans[j][1] - spans[i][0] > MAX_QUOTE_CHARS and j > i:
+                break
+            score = sum(scores[i : j + 1]) / (1 + 0.15 * (j - i))  # prefer short, dense quotes
+            if best is None or score > best[2]:
+                best = (spans[i][0], spans[j][1], score)
+    return best
+
+
+def _slice(hit: SearchHit, start: int, end: int) -> str:
+    return hit.text[start - hit.start : end - hit.start]
+
+
+def human_date(iso: str | None) -> str:
+    if not iso:
+        return "on an unknown date"
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def compose_quotes_answer(choices: list[QuoteChoice]) -> tuple[str, list[Citation]]:
+    """Answer text with ``[n]`` markers, grouped by transcript in date order, and citations."""
+    groups: dict[str, list[QuoteChoice]] = {}
+    for choice in choices:
+        groups.setdefault(choice.hit.doc_id, []).append(choice)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].hit.date or "", g[0].hit.doc_id))
+    speakers = list(dict.fromkeys(c.hit.speaker for g in ordered for c in g))
+    lead = _lead(speakers, ordered)
+    lines, citations = [lead], []
+    for group in ordered:
+        hit = group[0].hit
+        lines.append("")
+        lines.append(
+            f"**{_names(list(dict.fromkeys(c.hit.speaker for c in group)))}**, "
+            f"{human_date(hit.date)} ({hit.title}):"
+        )
+        for choice in sorted(group, key=lambda c: c.start):
+            n = len(citations) + 1
+            quote = _slice(choice.hit, choice.start, choice.end)
+            citations.append(citation_for(n, choice.hit, choice.start, choice.end, quote))
+            lines.append(f"> “{quote}” [{n}]")
+    return "\n".join(lines), citations
+
+
+def _lead(speakers: list[str], groups: list[list[QuoteChoice]]) -> str:
+    dates = sorted(g[0].hit.date for g in groups if g[0].hit.date)
+    where = "one transcript" if len(groups) == 1 else f"{len(groups)} transcripts"
+    if not dates:
+        when = ""
+    elif dates[0] == dates[-1]:
+        when = f", {human_date(dates[0])}"
+    else:
+        when = f", {human_date(dates[0])} to {human_date(dates[-1])}"
+    return f"What {_names(speakers)} said on this ({where}{when}), quoted verbatim:"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
