@@ -71,7 +71,7 @@ class Assistant:
         started = time.perf_counter()
         mode = self.settings.effective_mode(mode)
         answer = Answer(question=question, text="", mode=mode)
-        question = self._checked_question(question, answer)
+        question = answer.question = self._checked_question(question, answer)
         history = list(history or [])
         answer.query = self._standalone_query(question, history, mode, answer)
         answer.filters = self._filters(question, history, filters, answer)
