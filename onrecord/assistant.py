@@ -8,7 +8,7 @@ Quotes mode needs no model and no network; LLM mode falls back to it on any fail
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 
 from onrecord.constants import NOT_FOUND
@@ -166,13 +166,22 @@ class Assistant:
         best = max((h.scores.get("dense", -1.0) for h in hits), default=-1.0)
         return best >= self.settings.answer.min_relevance
 
+    def _similarity(self, query: str) -> Callable[[list[str]], list[float]]:
+        def score(texts: list[str]) -> list[float]:
+            vectors = self.embedder.embed([query, *texts])
+            return [float(v) for v in vectors[1:] @ vectors[0]]
+
+        return score
+
     def _not_found(self, answer: Answer) -> None:
         answer.found = False
         answer.text = NOT_FOUND
 
     def _quotes_answer(self, hits: list[SearchHit], answer: Answer) -> None:
         started = time.perf_counter()
-        choices = choose_quotes(answer.query, hits, self.reader.lexical.term_weight)
+        choices = choose_quotes(
+            answer.query, hits, self._similarity(answer.query), self.reader.lexical.term_weight
+        )
         if not choices:
             self._not_found(answer)
         else:

@@ -20,7 +20,7 @@ from onrecord.settings import Settings, load_settings
 if TYPE_CHECKING:  # heavy imports stay lazy: `onrecord --help` must be instant
     from ingest.pipeline import IngestReport
     from onrecord.index.reader import IndexReader
-    from onrecord.types import SearchHit
+    from onrecord.types import Answer, SearchHit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
 
@@ -81,7 +81,19 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=_search)
 
-    for sub in (ingest, info, search):
+    ask = commands.add_parser("ask", help="answer a question with verified, attributed quotes")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=None, help="passages to retrieve")
+    ask.add_argument("--speaker", help="only this speaker's words")
+    ask.add_argument("--since", type=_iso_date, help="YYYY-MM-DD, inclusive")
+    ask.add_argument("--until", type=_iso_date, help="YYYY-MM-DD, inclusive")
+    ask.add_argument("--doc", action="append", dest="doc_ids", help="transcript id (repeat)")
+    ask.add_argument("--history", type=Path, help="JSON list of {role, content} messages")
+    ask.add_argument("--mode", choices=["quotes", "llm"], help="default: llm when a key is set")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(run=_ask)
+
+    for sub in (ingest, info, search, ask):
         sub.add_argument(
             "--index",
             type=Path,
@@ -219,6 +231,120 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"    {hit.title}")
         print(textwrap.indent(textwrap.shorten(hit.text, 500), "    "))
     return EXIT_OK
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from onrecord.assistant import Assistant
+    from onrecord.embeddings import load_embedder
+    from onrecord.types import SearchFilters
+
+    history = _read_history(args.history) if args.history else []
+    if history is None:
+        return EXIT_USAGE
+    if args.mode == "llm" and not settings.llm_enabled():
+        print(
+            "error: LLM mode needs OPENAI_API_KEY (and OPENAI_BASE_URL for another server)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    reader = _open_reader(settings)
+    assistant = Assistant(settings, reader, load_embedder(settings.embedding))
+    filters = SearchFilters(args.speaker, args.since, args.until, args.doc_ids)
+    answer = assistant.answer(args.question, history, filters, mode=args.mode, k=args.k)
+    if args.json:
+        print(json.dumps(answer_dict(answer), indent=2, ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return EXIT_OK
+
+
+def _read_history(path: Path) -> list[dict] | None:
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        print(f"error: cannot read history {path}: {err}", file=sys.stderr)
+        return None
+    valid = isinstance(history, list) and all(
+        isinstance(m, dict) and m.get("role") in {"user", "assistant"} and "content" in m
+        for m in history
+    )
+    if not valid:
+        print(
+            f'error: {path} must be a JSON list of {{"role": "user"|"assistant", '
+            '"content": ...}} messages',
+            file=sys.stderr,
+        )
+        return None
+    return history
+
+
+def answer_dict(answer: Answer) -> dict:
+    """The ``ask --json`` payload (also used by the evaluation's results file)."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "mode": answer.mode,
+        "found": answer.found,
+        "query": answer.query,
+        "filters": {
+            "speaker": answer.filters.speaker,
+            "since": answer.filters.since,
+            "until": answer.filters.until,
+            "doc_ids": answer.filters.doc_ids,
+        },
+        "auto_filters": answer.auto_filters,
+        "citations": [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "date": c.date,
+                "speaker": c.speaker,
+                "role": c.role.value,
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+                "url": c.url,
+                "verified": c.verified,
+            }
+            for c in answer.citations
+        ],
+        "passages": [
+            {
+                "doc_id": h.doc_id,
+                "start": h.start,
+                "end": h.end,
+                "speaker": h.speaker,
+                "role": h.role.value,
+                "score": round(h.score, 6),
+                "scores": h.scores,
+            }
+            for h in answer.passages
+        ],
+        "timings": {k: round(v, 4) for k, v in answer.timings.items()},
+        "usage": answer.usage,
+        "warnings": answer.warnings,
+    }
+
+
+def _print_answer(answer: Answer) -> None:
+    print(answer.text)
+    if answer.auto_filters:
+        print(f"\n(filters read from the question: {'; '.join(answer.auto_filters)})")
+    if answer.citations:
+        print("\nSources:")
+    for c in answer.citations:
+        mark = "verified" if c.verified else "NOT VERIFIED"
+        print(f"[{c.n}] {c.speaker} ({c.role.value}), {c.date}: “{textwrap.shorten(c.quote, 300)}”")
+        print(f"    {c.title} · {c.doc_id} [{c.start}:{c.end}] · {mark}")
+        if c.url:
+            print(f"    {c.url}")
+    if not answer.found and answer.passages:
+        print("\nRelated passages (not an answer):")
+        for hit in answer.passages[:3]:
+            print(f"  - {hit.speaker}, {hit.date}: {textwrap.shorten(hit.text, 160)}")
+    for warning in answer.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _hit_dict(hit: SearchHit) -> dict:

@@ -20,7 +20,7 @@ from onrecord.types import Citation, Role, SearchHit
 
 MAX_QUOTES = 4
 MAX_PER_TRANSCRIPT = 2
-MAX_QUOTE_CHARS = 450
+MAX_QUOTE_CHARS = 700
 MAX_SENTENCES = 3
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -41,6 +41,13 @@ class QuoteChoice:
     score: float
 
 
+# Scores a list of texts against the question (e.g. embedding cosine); higher is closer.
+Similarity = Callable[[list[str]], list[float]]
+CANDIDATE_PASSAGES = 6
+SCORE_MARGIN = 0.12  # quotes scoring this far below the best one are left out
+COVERAGE_WEIGHT = 0.25
+
+
 def terms(text: str) -> set[str]:
     """Stemmed content words."""
     words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
@@ -48,43 +55,79 @@ def terms(text: str) -> set[str]:
 
 
 def choose_quotes(
-    query: str, hits: list[SearchHit], weight: Callable[[str], float] = lambda _: 1.0
+    query: str,
+    hits: list[SearchHit],
+    similarity: Similarity | None = None,
+    weight: Callable[[str], float] = lambda _: 1.0,
 ) -> list[QuoteChoice]:
-    """The best run of up to three sentences from each relevant official passage."""
+    """The best run of up to three sentences from each of the top official passages.
+
+    A run's score is the mean similarity of its sentences to the question plus a share of
+    the question's (idf-weighted) words it contains; runs far below the best are dropped.
+    """
     wanted = terms(query)
+    total = sum(weight(t) for t in wanted) or 1.0
+    candidates = [h for h in hits if h.role is not Role.JOURNALIST][:CANDIDATE_PASSAGES]
+    spans = {h.passage_id: _sentences(h) for h in candidates}
+    # Scored as "Speaker: sentence", the way passages are embedded: questions name speakers.
+    texts = [f"{h.speaker}: {_slice(h, s, e)}" for h in candidates for s, e in spans[h.passage_id]]
+    sims = iter(similarity(texts) if similarity and texts else [0.0] * len(texts))
+    scored: list[QuoteChoice] = []
+    for hit in candidates:
+        sentence_scores = [
+            (next(sims), sum(weight(t) for t in terms(_slice(hit, s, e)) & wanted) / total)
+            for s, e in spans[hit.passage_id]
+        ]
+        best = _best_run(spans[hit.passage_id], sentence_scores)
+        if best:
+            scored.append(QuoteChoice(hit, *best))
+    if not scored:
+        return []
+    top = max(c.score for c in scored)
     chosen: list[QuoteChoice] = []
     per_doc: dict[str, int] = {}
-    for rank, hit in enumerate(hits):
-        if hit.role is Role.JOURNALIST or per_doc.get(hit.doc_id, 0) >= MAX_PER_TRANSCRIPT:
+    for choice in scored:  # retrieval order
+        if (
+            choice.score < top - SCORE_MARGIN
+            or per_doc.get(choice.hit.doc_id, 0) >= MAX_PER_TRANSCRIPT
+        ):
             continue
-        best = best_window(hit, wanted, weight)
-        if best is None:
-            continue
-        start, end, overlap = best
-        # Rank order from retrieval dominates; overlap breaks near-ties and rejects misses.
-        chosen.append(QuoteChoice(hit, start, end, overlap / (1 + rank)))
-        per_doc[hit.doc_id] = per_doc.get(hit.doc_id, 0) + 1
+        chosen.append(choice)
+        per_doc[choice.hit.doc_id] = per_doc.get(choice.hit.doc_id, 0) + 1
         if len(chosen) == MAX_QUOTES:
             break
     return chosen
 
 
-def best_window(
-    hit: SearchHit, wanted: set[str], weight: Callable[[str], float]
+def _sentences(hit: SearchHit) -> list[tuple[int, int]]:
+    return [(s + hit.start, e + hit.start) for s, e in sentence_spans(hit.text, 0, len(hit.text))]
+
+
+def _best_run(
+    spans: list[tuple[int, int]], scores: list[tuple[float, float]]
 ) -> tuple[int, int, float] | None:
-    spans = [(s + hit.start, e + hit.start) for s, e in sentence_spans(hit.text, 0, len(hit.text))]
-    if not spans:
-        return None
-    scores = [sum(weight(t) for t in terms(_slice(hit, s, e)) & wanted) for s, e in spans]
+    """(start, end, score) of the best run of 1-3 consecutive sentences."""
     best: tuple[int, int, float] | None = None
     for i in range(len(spans)):
         for j in range(i, min(i + MAX_SENTENCES, len(spans))):
-            if spans[j][1] - spans[i][0] > MAX_QUOTE_CHARS and j > i:
+            if j > i and spans[j][1] - spans[i][0] > MAX_QUOTE_CHARS:
                 break
-            score = sum(scores[i : j + 1]) / (1 + 0.15 * (j - i))  # prefer short, dense quotes
+            run = scores[i : j + 1]
+            similarity = sum(s for s, _ in run) / len(run)
+            coverage = min(1.0, sum(c for _, c in run))
+            score = similarity + COVERAGE_WEIGHT * coverage - 0.02 * (j - i)
             if best is None or score > best[2]:
                 best = (spans[i][0], spans[j][1], score)
     return best
+
+
+def best_window(
+    hit: SearchHit, wanted: set[str], weight: Callable[[str], float] = lambda _: 1.0
+) -> tuple[int, int, float] | None:
+    """The run of sentences of ``hit`` that shares most (weighted) words with ``wanted``."""
+    spans = _sentences(hit)
+    scores = [(0.0, sum(weight(t) for t in terms(_slice(hit, s, e)) & wanted)) for s, e in spans]
+    return _best_run(spans, scores)
 
 
 def _slice(hit: SearchHit, start: int, end: int) -> str:

@@ -1,0 +1,251 @@
+"""The answer engine end to end on the real fixture index: quotes mode, filters read from the
+question, follow-ups, and LLM mode against a local OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from onrecord.assistant import Assistant
+from onrecord.constants import NOT_FOUND
+from onrecord.index.reader import IndexReader
+from onrecord.llm_client import ChatClient
+from onrecord.settings import LLMSettings
+from onrecord.types import Answer, Role
+from onrecord.verify import is_verbatim
+from tests.conftest import make_settings
+from tests.fake_openai import Reply
+
+CANARY_KEY = "sk-canary-7f3a9c"
+QUESTIONS = [
+    "Does the ceasefire appeal cover terrorist organisations?",
+    "What did Lavrov say about the biological weapons convention and the United States?",
+    "What did Medvedev tell Miller to do about the Belarus gas debt?",
+    "What did Kirby say about Iran sanctions?",
+    "Why did Putin think BRICS was successful?",
+]
+
+
+@pytest.fixture(scope="module")
+def reader(built_index):
+    return IndexReader.open(built_index, make_settings(built_index))
+
+
+@pytest.fixture
+def quotes(reader, embedder):
+    return Assistant(make_settings(reader.index_dir), reader, embedder)
+
+
+def llm_assistant(reader, embedder, server, **llm) -> Assistant:
+    settings = make_settings(
+        reader.index_dir,
+        openai_api_key=CANARY_KEY,
+        openai_base_url=server.base_url,
+        llm=LLMSettings(**{"timeout": 2.0, "max_retries": 0, **llm}),
+    )
+    return Assistant(settings, reader, embedder)
+
+
+def quoted_spans(text: str) -> list[str]:
+    return re.findall(r"“([^”]+)”", text)
+
+
+def assert_citations_exact(answer: Answer, reader: IndexReader) -> None:
+    for c in answer.citations:
+        source = reader.catalog.transcript_text(c.doc_id)
+        assert source[c.start : c.end] == c.quote and c.verified
+        assert c.role is not Role.JOURNALIST
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_quotes_mode_never_shows_words_that_are_not_in_the_source(quotes, reader, question):
+    answer = quotes.answer(question)
+    assert answer.mode == "quotes" and answer.found
+    assert answer.citations and len(quoted_spans(answer.text)) == len(answer.citations)
+    sources = [reader.catalog.transcript_text(c.doc_id) for c in answer.citations]
+    for span in quoted_spans(answer.text):
+        assert any(is_verbatim(source, span) for source in sources), span
+    assert_citations_exact(answer, reader)
+    for n in range(1, len(answer.citations) + 1):
+        assert f"[{n}]" in answer.text
+
+
+def test_quotes_mode_answer_reads_as_an_answer(quotes):
+    answer = quotes.answer("What did Medvedev tell Miller to do about the Belarus gas debt?")
+    lead = answer.text.splitlines()[0]
+    assert lead.startswith("What ") and "quoted verbatim" in lead
+    assert any(c.speaker in {"Dmitry Medvedev", "Alexei Miller"} for c in answer.citations)
+    assert "15 June 2010" in answer.text
+
+
+def test_off_topic_question_gets_the_fixed_sentence_and_related_passages(quotes):
+    answer = quotes.answer("What is the best recipe for apple pie with cinnamon?")
+    assert answer.text == NOT_FOUND and not answer.found
+    assert answer.citations == [] and answer.passages
+
+
+def test_filters_read_from_the_question_are_applied_and_reported(quotes):
+    answer = quotes.answer("What did Lavrov say in May 2020 about Afghanistan?")
+    assert answer.auto_filters == ["speaker: Sergey Lavrov", "dates: 2020-05-01 to 2020-05-31"]
+    assert answer.passages and all(h.speaker == "Sergey Lavrov" for h in answer.passages)
+    empty = quotes.answer("What did Lavrov say in May 2011 about Afghanistan?")
+    assert empty.warnings and "searched everything" in empty.warnings[0]
+
+
+def test_follow_up_is_searched_with_the_previous_question(quotes):
+    history = [
+        {"role": "user", "content": "What did Medvedev say about the Belarus gas debt?"},
+        {"role": "assistant", "content": "He asked Gazprom to act."},
+    ]
+    answer = quotes.answer("And what deadline did he give?", history=history)
+    assert answer.query.startswith("What did Medvedev say about the Belarus gas debt?")
+    assert answer.passages[0].doc_id == "kremlin_en_8055"
+
+
+def test_over_long_question_is_cut_with_a_warning(quotes):
+    answer = quotes.answer("What did Lavrov say about Afghanistan? " + "x " * 6000)
+    assert len(answer.question) == 2000 and "cut to its first 2000" in answer.warnings[0]
+
+
+# --- LLM mode against the local OpenAI-compatible server ------------------------------------
+def passage_answer(body: dict, n: int) -> str:
+    prompt = body["messages"][-1]["content"]
+    block = prompt.split(f"<<<PASSAGE [{n}]")[1].split(f"PASSAGE [{n}]>>>")[0]
+    return block.split("words):\n", 1)[1].strip()
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+
+
+def citing_responder(body: dict) -> Reply:
+    sentence = first_sentence(passage_answer(body, 1))
+    return Reply.text(f"The speaker said “{sentence}” [1]. This was also discussed [2].")
+
+
+@pytest.fixture(autouse=True)
+def fresh_budget():
+    ChatClient.requests_made = 0
+
+
+def test_llm_answer_with_verified_quotes(reader, embedder, fake_openai):
+    fake_openai.responder = citing_responder
+    assistant = llm_assistant(reader, embedder, fake_openai)
+    pieces = list(assistant.stream("Does the ceasefire appeal cover terrorist organisations?"))
+    streamed, answer = pieces[:-1], pieces[-1]
+    assert streamed and all(isinstance(p, str) for p in streamed)
+    assert answer.mode == "llm" and answer.found and answer.warnings == []
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert_citations_exact(answer, reader)
+    assert answer.citations[0].quote in answer.text
+    assert answer.usage["input_tokens"] > 0
+    request = fake_openai.chat_requests[-1]
+    assert request["headers"]["authorization"] == f"Bearer {CANARY_KEY}"
+    system = request["body"]["messages"][0]["content"]
+    assert NOT_FOUND in system and "untrusted" in system
+
+
+@pytest.mark.parametrize(
+    "bad_reply",
+    [
+        "Lavrov said “the ceasefire covers every single group without exception” [1].",
+        "Lavrov said “{question}” [1].",
+        "Lavrov discussed it [9].",
+        "{not json but the model rambles with no citations}",
+    ],
+)
+def test_unverifiable_llm_answers_fall_back_to_quotes_mode(
+    reader, embedder, fake_openai, bad_reply
+):
+    def responder(body: dict) -> Reply:
+        prompt = body["messages"][-1]["content"]
+        question = prompt.split("(a journalist's words, not the speaker's): ")[1].split("\n")[0]
+        return Reply.text(bad_reply.replace("{question}", question))
+
+    fake_openai.responder = responder
+    answer = llm_assistant(reader, embedder, fake_openai).answer(
+        "Does the ceasefire appeal cover terrorist organisations?"
+    )
+    assert answer.mode == "quotes" and answer.citations
+    assert any(w.startswith("LLM answer rejected") for w in answer.warnings)
+    assert answer.warnings[-1] == "Showing the quotes-mode answer instead."
+    assert_citations_exact(answer, reader)
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (Reply.invalid_api_key(), "rejected the API key (401)"),
+        (Reply.insufficient_quota(), "no quota left"),
+        (Reply.rate_limited(retry_after=0.01), "rate-limiting requests (429)"),
+        (Reply.server_error(), "failed (HTTP 500)"),
+        (Reply.text("late").with_delay(3.0), "did not answer within 2 seconds"),
+        (Reply.cut_stream(["The speaker ", "said that"]), "cut off before it finished"),
+    (Reply.cut_stream(["The speaker said"], graceful=True), "cut off before it finished"),
+        (Reply.non_json(status=200), "could not be read"),
+    ],
+)
+def test_llm_errors_give_one_clear_message_and_a_quotes_answer(
+    reader, embedder, fake_openai, reply, message
+):
+    fake_openai.script(reply)
+    answer = llm_assistant(reader, embedder, fake_openai).answer(
+        "Does the ceasefire appeal cover terrorist organisations?"
+    )
+    assert answer.mode == "quotes" and answer.citations
+    assert len(answer.warnings) == 1 and message in answer.warnings[0]
+    assert "Traceback" not in answer.warnings[0] and CANARY_KEY not in answer.warnings[0]
+
+
+def test_connection_refused_is_a_clear_message(reader, embedder, fake_openai):
+    assistant = llm_assistant(reader, embedder, fake_openai)
+    fake_openai.stop()
+    answer = assistant.answer("Does the ceasefire appeal cover terrorist organisations?")
+    assert answer.mode == "quotes" and "Cannot reach the LLM endpoint" in answer.warnings[0]
+
+
+def test_rate_limit_then_success_is_answered_after_retries(reader, embedder, fake_openai):
+    fake_openai.script(Reply.rate_limited(retry_after=0.01))
+    fake_openai.responder = citing_responder
+    answer = llm_assistant(reader, embedder, fake_openai, max_retries=2).answer(
+        "Does the ceasefire appeal cover terrorist organisations?"
+    )
+    assert answer.mode == "llm" and answer.warnings == []
+    assert len(fake_openai.chat_requests) == 2
+
+
+def test_context_length_error_retries_with_fewer_passages(reader, embedder, fake_openai):
+    fake_openai.script(Reply.context_length_exceeded())
+    fake_openai.responder = citing_responder
+    answer = llm_assistant(reader, embedder, fake_openai, passages=8).answer(
+        "Does the ceasefire appeal cover terrorist organisations?"
+    )
+    first, second = (r["body"]["messages"][-1]["content"] for r in fake_openai.chat_requests)
+    assert first.count("<<<PASSAGE [") == 8 and second.count("<<<PASSAGE [") == 4
+    assert answer.mode == "llm"
+
+
+def test_llm_follow_up_is_condensed_before_searching(reader, embedder, fake_openai):
+    fake_openai.script(Reply.text("Belarus gas debt deadline Medvedev Gazprom"))
+    fake_openai.responder = citing_responder
+    history = [
+        {"role": "user", "content": "What did Medvedev say about Belarus?"},
+        {"role": "assistant", "content": "He discussed gas."},
+    ]
+    answer = llm_assistant(reader, embedder, fake_openai).answer("And the deadline?", history)
+    condense = fake_openai.chat_requests[0]["body"]["messages"][-1]["content"]
+    assert "What did Medvedev say about Belarus?" in condense and "And the deadline?" in condense
+    assert answer.query == "Belarus gas debt deadline Medvedev Gazprom"
+    assert answer.passages[0].doc_id == "kremlin_en_8055"
+
+
+def test_request_budget_stops_llm_calls(reader, embedder, fake_openai):
+    fake_openai.responder = citing_responder
+    assistant = llm_assistant(reader, embedder, fake_openai, request_budget=1)
+    assert (
+        assistant.answer("Does the ceasefire appeal cover terrorist organisations?").mode == "llm"
+    )
+    second = assistant.answer("Does the ceasefire appeal cover terrorist organisations?")
+    assert second.mode == "quotes" and "budget" in second.warnings[0]
+    assert len(fake_openai.chat_requests) == 1

@@ -1,0 +1,71 @@
+"""Filters read from the question itself (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.query import analyse_question, extract_date_range, extract_speaker
+
+SPEAKERS = {
+    "Vladimir Putin": 900,
+    "Sergey Lavrov": 40,
+    "Sergei Lavrov": 3,
+    "Jen Psaki": 300,
+    "Psaki": 20,
+    "Dmitry Medvedev": 50,
+    "Dmitry Peskov": 60,
+    "Alexander Lukashenko": 12,
+    "Kirby": 2,
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did Lavrov say on May 26, 2020?", ("2020-05-26", "2020-05-26")),
+        ("What did he say on 3 March 2021 about grain?", ("2021-03-03", "2021-03-03")),
+        (
+            "What did Putin say in January 2020 about the constitution?",
+            ("2020-01-01", "2020-01-31"),
+        ),
+        (
+            "When Omicron surfaced in late November 2021, what did Fauci say?",
+            ("2021-11-01", "2021-11-30"),
+        ),
+        ("At his 2019 annual news conference, what did Putin say?", ("2019-01-01", "2019-12-31")),
+        ("After the 2017 G20 summit, did Putin claim that?", ("2017-01-01", "2017-12-31")),
+        ("What trade target was set, and how big was trade in 2013?", None),
+        ("What happened on February 30, 2020?", None),
+        ("Nothing about dates here", None),
+    ],
+)
+def test_dates(question, expected):
+    found = extract_date_range(question)
+    assert (found[:2] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did Psaki say about the August 31 deadline?", "Psaki"),
+        ("Which country did Lavrov single out over the convention?", "Sergey Lavrov"),
+        ("What was Putin's take on US gas for Poland?", "Vladimir Putin"),
+        ("According to Peskov, was the meeting cancelled?", "Dmitry Peskov"),
+        ("Has Putin ever used a look-alike?", "Vladimir Putin"),
+        # Named, but not as the one speaking:
+        ("How did the White House respond to Lavrov's hints about spies?", None),
+        ("Is Moscow worried that Lukashenko wants to build missiles with China?", None),
+        # Two people tied to speech: not confident.
+        ("What did Putin say and what did Medvedev answer?", None),
+        # Too few passages to be a confident filter.
+        ("What did Kirby say about the pier?", None),
+    ],
+)
+def test_speaker(question, expected):
+    assert extract_speaker(question, SPEAKERS) == expected
+
+
+def test_analyse_question_notes_what_it_applied():
+    intent = analyse_question("What did Psaki say in August 2021 about Kabul?", SPEAKERS)
+    assert (intent.speaker, intent.since, intent.until) == ("Psaki", "2021-08-01", "2021-08-31")
+    assert intent.notes == ["August 2021", "speaker Psaki"]
