@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -94,3 +95,79 @@ def test_missing_index_is_a_clear_error(tmp_path):
     assert result.returncode == 3
     assert "no index" in result.stderr and "onrecord ingest" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ask_json_citations_slice_back_to_the_transcript(built_index, tmp_path):
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What did Medvedev say about the Belarus gas debt?"},
+                {"role": "assistant", "content": "He asked Gazprom to act."},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = onrecord(
+        "ask",
+        "And what deadline did he give?",
+        "--index",
+        str(built_index),
+        "--history",
+        str(history),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {"answer", "mode", "citations", "passages", "timings", "warnings"} <= set(answer)
+    assert answer["mode"] == "quotes" and answer["citations"]
+    catalog = Catalog(current_generation(built_index) / "catalog.sqlite3", readonly=True)
+    for c in answer["citations"]:
+        assert {
+            "n",
+            "doc_id",
+            "title",
+            "date",
+            "speaker",
+            "role",
+            "quote",
+            "start",
+            "end",
+            "url",
+            "verified",
+        } <= set(c)
+        assert catalog.transcript_text(c["doc_id"])[c["start"] : c["end"]] == c["quote"]
+        assert f"[{c['n']}]" in answer["answer"]
+    assert answer["citations"][0]["url"].startswith(
+        "http://en.kremlin.ru/events/president/news/8055#:~:text="
+    )
+    assert {"doc_id", "start", "end", "speaker", "score"} <= set(answer["passages"][0])
+    text = onrecord(
+        "ask", "What did Medvedev say about the Belarus gas debt?", "--index", str(built_index)
+    )
+    assert text.returncode == 0 and "Sources:" in text.stdout and "[1] " in text.stdout
+
+
+def test_ask_usage_errors(built_index, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"role": "user"}', encoding="utf-8")
+    result = onrecord("ask", "x", "--index", str(built_index), "--history", str(bad))
+    assert result.returncode == 2 and "must be a JSON list" in result.stderr
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "onrecord.cli",
+            "ask",
+            "x",
+            "--index",
+            str(built_index),
+            "--mode",
+            "llm",
+        ],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"},
+        timeout=60,
+    )
+    assert result.returncode == 2 and "needs OPENAI_API_KEY" in result.stderr
