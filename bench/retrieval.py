@@ -214,8 +214,8 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder) -> Settings:
     settings = Settings(index_dir=index_dir)
     started = time.perf_counter()
     report = ingest_paths([corpus], settings, rebuild=True, embedder=embedder, progress=False)
-    if report.failed:
-        log(f"{len(report.failed)} files failed, e.g. {report.failed[0].path}")
+    for failed in report.failed:
+        log(f"not indexed: {Path(failed.path).name}: {failed.reason}")
     log(
         f"onrecord index: {report.transcripts_total} transcripts, {report.passages_total} "
         f"passages ({time.perf_counter() - started:.0f}s)"

@@ -73,86 +73,18 @@ HONORIFICS = {
     "hon",
     "honorable",
 }
-TITLE_WORDS = {
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "deputy",
-    "secretary",
-    "press",
-    "principal",
-    "senior",
-    "assistant",
-    "acting",
-    "administrator",
-    "ambassador",
-    "director",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "chief",
-    "governor",
-    "mayor",
-    "senator",
-    "representative",
-    "general",
-    "admiral",
-    "colonel",
-    "captain",
-    "commander",
-    "surgeon",
-    "advisor",
-    "adviser",
-    "coordinator",
-    "counselor",
-    "head",
-    "ceo",
-    "cfo",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "emir",
-    "sheikh",
-    "speaker",
-    "leader",
-    "officer",
-    "spokesperson",
-    "spokesman",
-    "official",
-    "federal",
-    "foreign",
-    "defence",
-    "defense",
-    "state",
-    "national",
-    "host",
-    "programme",
-    "program",
-    "ombudsperson",
-    "commissioner",
-    "envoy",
-    "special",
-    "executive",
-    "first",
-    "lieutenant",
-    "major",
-    "sergeant",
-    "judge",
-    "justice",
-    "attorney",
-    "patriarch",
-    "metropolitan",
-    "anchor",
-    "moderator",
-    "presenter",
-    "member",
-    "co-chair",
-    "rector",
-    "editor",
-    "editor-in-chief",
-}
+TITLE_WORDS = set(
+    """president vice prime minister deputy secretary press principal senior assistant acting
+    administrator ambassador director chair chairman chairwoman chief governor mayor
+    senator representative general admiral colonel captain commander surgeon advisor
+    adviser coordinator counselor head ceo cfo chancellor king queen prince emir sheikh
+    speaker leader officer spokesperson spokesman official federal foreign defence defense
+    state national host programme program ombudsperson commissioner envoy special executive
+    first lieutenant major sergeant judge justice attorney patriarch metropolitan anchor
+    moderator presenter member co-chair rector editor editor-in-chief chairperson aide
+    presidential director-general secretary-general auditor prosecutor founder producer
+    hero commentator governor-general pope cardinal archbishop bishop""".split()
+)
 MODERATOR_WORDS = {"moderator", "host", "anchor", "presenter"}
 
 
@@ -163,16 +95,26 @@ def clean_label(label: str) -> str:
 
 
 def label_head(label: str) -> str:
-    """The name part of a label: ``Sergei Mironov, Leader of ...`` -> ``Sergei Mironov``;
-    ``Panel moderator, NBC host Megyn Kelly`` -> ``NBC host Megyn Kelly``."""
+    """The name part of a label with a comma: ``Sergei Mironov, Leader of ...`` ->
+    ``Sergei Mironov``; ``Panel moderator, NBC host Megyn Kelly`` -> ``NBC host Megyn Kelly``;
+    ``Construction, Housing and Utilities Minister Mikhail Men`` -> the part after the comma."""
     head, _, tail = clean_label(label).partition(",")
     head, tail = head.strip(), tail.strip()
-    head_words = head.split()
-    if tail and head_words and (head_words[-1].islower() or _bare(head_words[-1]) in TITLE_WORDS):
-        tail_words = tail.split()
-        if tail_words and tail_words[-1][:1].isupper():
-            return tail
+    if tail and not _ends_with_name(head.split()) and _ends_with_name(tail.split()):
+        return tail
     return head
+
+
+def _ends_with_name(words: list[str]) -> bool:
+    """Two capitalised, non-title words at the end (``Mikhail Men``, ``Megyn Kelly``), not
+    right after "of"/"the" (``Hero of the Russian Federation`` does not end with a name)."""
+    last = [
+        w
+        for w in words[-2:]
+        if w[:1].isupper() and _bare(w) not in TITLE_WORDS and _bare(w) not in HONORIFICS
+    ]
+    before = _bare(words[-3]) if len(words) >= 3 else ""
+    return len(words) >= 2 and len(last) == 2 and before not in {"of", "the", "for", "from"}
 
 
 def _words(label: str) -> list[str]:

@@ -48,10 +48,13 @@ def _hits(
     passages = reader.catalog.passages_by_id([pid for pid, _ in fused])
     hits: list[SearchHit] = []
     infos: dict = {}
+    seen: set[tuple[str, str]] = set()
     for pid, score in fused:
         passage = passages.get(pid)
-        if passage is None:
+        # Some pages repeat a block word for word: show it once.
+        if passage is None or (passage.doc_id, passage.text) in seen:
             continue
+        seen.add((passage.doc_id, passage.text))
         info = infos.get(passage.doc_id) or reader.catalog.transcript_info(passage.doc_id)
         infos[passage.doc_id] = info
         hits.append(

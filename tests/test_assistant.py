@@ -182,7 +182,7 @@ def test_unverifiable_llm_answers_fall_back_to_quotes_mode(
         (Reply.server_error(), "failed (HTTP 500)"),
         (Reply.text("late").with_delay(3.0), "did not answer within 2 seconds"),
         (Reply.cut_stream(["The speaker ", "said that"]), "cut off before it finished"),
-    (Reply.cut_stream(["The speaker said"], graceful=True), "cut off before it finished"),
+        (Reply.cut_stream(["The speaker said"], graceful=True), "cut off before it finished"),
         (Reply.non_json(status=200), "could not be read"),
     ],
 )

@@ -15,7 +15,7 @@ from ingest.speakers import (
 _SP = r"[ \t\u00a0]"
 # Mixed case, as on kremlin.ru and mid.ru: "President of Russia Vladimir Putin: ...".
 MIXED_LABEL = re.compile(
-    r"^(?P<label>[A-Za-z][\w.'’\-]*(?:"
+    r"^(?P<label>[A-Za-z][\w.'’\-,]*(?:"
     + _SP
     + r"+[\w.'’\-,()–&]+){0,20}?(?:"
     + _SP

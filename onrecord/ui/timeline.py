@@ -1,0 +1,48 @@
+"""When each cited statement was made, by speaker: data and an Altair chart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from onrecord.types import Citation
+
+if TYPE_CHECKING:
+    import altair as alt
+
+
+def timeline_rows(citations: list[Citation]) -> list[dict]:
+    """One row per dated citation; empty unless the citations span two dates or more."""
+    rows = [
+        {
+            "n": f"[{c.n}]",
+            "date": c.date,
+            "speaker": c.speaker,
+            "event": c.title if len(c.title) <= 80 else c.title[:79] + "…",
+        }
+        for c in citations
+        if c.date
+    ]
+    return rows if len({row["date"] for row in rows}) >= 2 else []
+
+
+def timeline_chart(rows: list[dict]) -> alt.LayerChart:
+    """Dots on a time axis, one line per speaker, labelled with the citation numbers."""
+    import altair as alt
+    import pandas as pd
+
+    speakers = sorted({row["speaker"] for row in rows})
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        y=alt.Y("speaker:N", title=None, sort=speakers, axis=alt.Axis(labelLimit=180)),
+        tooltip=[
+            alt.Tooltip("n:N", title="source"),
+            alt.Tooltip("speaker:N"),
+            alt.Tooltip("date:T", format="%d %B %Y"),
+            alt.Tooltip("event:N"),
+        ],
+    )
+    dots = base.mark_circle(size=140, opacity=0.85).encode(
+        color=alt.Color("speaker:N", legend=None)
+    )
+    labels = base.mark_text(dy=-14, fontSize=11).encode(text="n:N")
+    return (dots + labels).properties(height=46 + 34 * len(speakers))

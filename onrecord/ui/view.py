@@ -1,0 +1,238 @@
+"""Drawing one exchange with Streamlit: the answer, its source cards, the timeline, "Why this
+answer?" and the feedback and export buttons. All text goes through ``render``: nothing
+from a transcript or a model reaches the page as Markdown or HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from onrecord.types import Answer, Citation
+from onrecord.ui import render
+from onrecord.ui.context import QuoteContext
+from onrecord.ui.export import exchange_markdown
+from onrecord.ui.filters import describe_filters
+from onrecord.ui.session import Exchange
+from onrecord.ui.timeline import timeline_chart, timeline_rows
+from onrecord.ui.why import passage_rows, timing_text
+
+CLOSEST_PASSAGES = 3
+PASSAGE_COLUMNS = ("rank", "cited", "speaker", "date", "fused", "dense", "keyword", "text")
+
+
+def passage_columns() -> dict:
+    """Narrow number columns so the passage text gets the room."""
+    number = st.column_config.NumberColumn
+    return {
+        "rank": number("#", width="small"),
+        "cited": st.column_config.CheckboxColumn("cited", width="small"),
+        "fused": number("fused", format="%.4f", width="small", help="Reciprocal-rank fusion"),
+        "dense": number("dense", format="%.3f", width="small", help="Cosine similarity"),
+        "keyword": number("keyword", format="%.2f", width="small", help="BM25"),
+        "text": st.column_config.TextColumn("passage", width="large"),
+    }
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Callbacks of the buttons under an answer; each receives the exchange id."""
+
+    feedback: Callable[[str], None]
+    drop_auto_filters: Callable[[str], None]
+
+
+def user_message(question: str) -> None:
+    with st.chat_message("user"):
+        st.markdown(render.text_block(question))
+
+
+def exchange(item: Exchange, actions: Actions, last: bool) -> None:
+    user_message(item.question)
+    with st.chat_message("assistant"):
+        answer_body(item, actions, last)
+
+
+def streaming_slot() -> tuple[Callable[[str], None], st.delta_generator.DeltaGenerator]:
+    """A placeholder showing a model's words as they arrive (escaped like everything else);
+    the verified answer replaces it."""
+    slot = st.empty()
+
+    def show(partial: str) -> None:
+        slot.markdown(render.streaming_markdown(partial))
+
+    return show, slot
+
+
+def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
+    if item.answer is None:
+        st.error(item.error or "No answer.", icon=":material/error:")
+        return
+    answer = item.answer
+    warnings(answer.warnings)
+    st.markdown(render.answer_markdown(answer.text))
+    st.caption(answer_caption(item))
+    if answer.auto_filters:
+        auto_filter_note(item, actions, last)
+    if answer.citations:
+        sources(item)
+    elif answer.passages:
+        closest_passages(answer)
+    timeline(answer.citations)
+    why(item)
+    action_row(item, actions)
+
+
+def warnings(items: list[str]) -> None:
+    if items:
+        body = "\n".join(f"- {render.inline(w)}" for w in items)
+        st.warning(body, icon=":material/warning:")
+
+
+def answer_caption(item: Exchange) -> str:
+    answer = item.answer
+    assert answer is not None
+    documents = len({c.doc_id for c in answer.citations})
+    count = f"{len(answer.citations)} source{'s' * (len(answer.citations) != 1)}"
+    where = f"{documents} transcript{'s' * (documents != 1)}"
+    if answer.mode == "llm":
+        model = render.escape_markdown(item.model or "the LLM")
+        return (
+            f":material/auto_awesome: Written by **{model}** · {count} from {where}, every "
+            "quote checked word for word against the transcript"
+        )
+    if not answer.citations:
+        return ":material/format_quote: Quotes mode · no quote answers this"
+    return f":material/format_quote: Quotes mode · {count} from {where}, quoted verbatim"
+
+
+def auto_filter_note(item: Exchange, actions: Actions, last: bool) -> None:
+    assert item.answer is not None
+    read = render.inline("; ".join(item.answer.auto_filters))
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption(f":material/filter_alt: Filters read from your question: {read}")
+        if last:
+            st.button(
+                "Search without them",
+                key=f"drop-auto-{item.id}",
+                icon=":material/filter_alt_off:",
+                type="tertiary",
+                on_click=actions.drop_auto_filters,
+                args=(item.id,),
+            )
+
+
+def sources(item: Exchange) -> None:
+    assert item.answer is not None
+    st.markdown("**Sources**")
+    for citation in item.answer.citations:
+        card(item, citation)
+
+
+def card(item: Exchange, citation: Citation) -> None:
+    with st.container(border=True, key=f"card-{item.id}-{citation.n}"):
+        st.markdown(render.card_heading(citation))
+        about = render.inline(citation.title)
+        link = render.source_link("open at the quoted words", citation.url)
+        st.caption(f"{about} · {link} :material/open_in_new:" if link else about)
+        st.markdown(render.quote_markdown(citation.quote))
+        context = item.contexts.get(citation.n)
+        if context is not None:
+            with st.expander("The question and the whole answer", icon=":material/article:"):
+                context_body(citation, context)
+
+
+def context_body(citation: Citation, context: QuoteContext) -> None:
+    if context.question:
+        st.caption(
+            f"{question_heading(context.question_label)}: a journalist's words, not the official's"
+        )
+        st.markdown(render.block_quote(context.question))
+    st.caption(
+        f"**{render.inline(context.label)}** ({context.role.value}), the whole answer; the "
+        "quoted words are highlighted"
+    )
+    st.markdown(render.highlighted(context.turn_text, context.quote_start, context.quote_end))
+    st.caption(
+        f"Transcript {render.escape_markdown(citation.doc_id)}, characters "
+        f"{citation.start}–{citation.end}"
+    )
+
+
+GENERIC_QUESTION_LABELS = frozenset({"q", "question", "journalist", "reporter", "media"})
+
+
+def question_heading(label: str) -> str:
+    """``**Question**``, naming who asked when the transcript says more than "Question"."""
+    words = label.strip().rstrip(":").strip()
+    if not words or words.lower().split(" (")[0] in GENERIC_QUESTION_LABELS:
+        return "**Question**"
+    return f"**Question** from {render.inline(words)}"
+
+
+def closest_passages(answer: Answer) -> None:
+    with st.expander("Closest passages (they do not answer the question)"):
+        for hit in answer.passages[:CLOSEST_PASSAGES]:
+            st.markdown(
+                f"**{render.inline(hit.speaker)}** · {render.display_date(hit.date)} · "
+                f"{render.inline(hit.title)}"
+            )
+            st.markdown(render.block_quote(hit.text))
+
+
+def timeline(citations: list[Citation]) -> None:
+    rows = timeline_rows(citations)
+    if rows:
+        st.caption("When each cited statement was made")
+        st.altair_chart(timeline_chart(rows), width="stretch")
+
+
+def why(item: Exchange) -> None:
+    answer = item.answer
+    assert answer is not None
+    with st.expander("Why this answer?", icon=":material/manage_search:"):
+        st.caption("The search that was run (after follow-up rewriting)")
+        st.code(answer.query, language=None, wrap_lines=True)
+        yours = describe_filters(item.user_filters)
+        st.markdown(
+            "**Your filters:** "
+            + (render.inline("; ".join(yours)) if yours else "none")
+            + "  \n**Read from the question:** "
+            + (render.inline("; ".join(answer.auto_filters)) if answer.auto_filters else "none")
+            + "  \n**Searched with:** "
+            + (render.inline("; ".join(describe_filters(answer.filters))) or "no filter")
+        )
+        st.caption(f"{len(answer.passages)} passages retrieved, best first")
+        if answer.passages:
+            st.dataframe(
+                passage_rows(answer),
+                hide_index=True,
+                width="stretch",
+                column_order=PASSAGE_COLUMNS,
+                column_config=passage_columns(),
+            )
+        st.caption("Timings: " + timing_text(answer.timings))
+        if answer.usage:
+            used = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in answer.usage.items())
+            st.caption(f"LLM tokens: {used}")
+
+
+def action_row(item: Exchange, actions: Actions) -> None:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.feedback(
+            "thumbs",
+            key=f"feedback-{item.id}",
+            on_change=actions.feedback,
+            args=(item.id,),
+        )
+        st.download_button(
+            "Export this answer",
+            data=exchange_markdown(item),
+            file_name=f"onrecord-answer-{item.id}.md",
+            mime="text/markdown",
+            key=f"export-{item.id}",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+        )

@@ -1,0 +1,50 @@
+""" "Why this answer?": the search that ran, what it found, and how long each step took."""
+
+from __future__ import annotations
+
+from onrecord.types import Answer
+
+SNIPPET_CHARS = 220
+# Steps in the order they happen; anything else the engine timed is listed after them.
+STEP_NAMES = {
+    "condense": "follow-up rewrite",
+    "embed_query": "embed query",
+    "dense": "vector search",
+    "lexical": "keyword search",
+    "retrieve": "retrieval",
+    "compose": "quote selection",
+    "llm": "LLM",
+    "total": "total",
+}
+
+
+def passage_rows(answer: Answer) -> list[dict]:
+    """The retrieved passages in rank order with their scores (for a table)."""
+    cited = {c.passage_id for c in answer.citations}
+    rows = []
+    for rank, hit in enumerate(answer.passages, start=1):
+        text = " ".join(hit.text.split())
+        rows.append(
+            {
+                "rank": rank,
+                "cited": hit.passage_id in cited,
+                "speaker": hit.speaker,
+                "date": hit.date or "",
+                "transcript": hit.title,
+                "fused": round(hit.score, 4),
+                "dense": round(hit.scores["dense"], 3) if "dense" in hit.scores else None,
+                "keyword": round(hit.scores["lexical"], 3) if "lexical" in hit.scores else None,
+                "text": text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…",
+            }
+        )
+    return rows
+
+
+def timing_text(timings: dict[str, float]) -> str:
+    """``embed query 12 ms · vector search 4 ms · … · total 0.31 s``."""
+    names = [n for n in STEP_NAMES if n in timings] + sorted(set(timings) - set(STEP_NAMES))
+    return " · ".join(f"{STEP_NAMES.get(n, n)} {_duration(timings[n])}" for n in names)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
