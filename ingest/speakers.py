@@ -366,8 +366,10 @@ def _stated_role(labels: set[str], upper_case_format: bool) -> Role | None:
 
 
 def normalise_person(name: str) -> list[str]:
-    """Lower-case name tokens without titles, for matching a filter to a speaker."""
-    words = _words(clean_label(name))
+    """Lower-case name tokens without titles, for matching a filter to a speaker: the
+    canonical name of ``name`` read as a label (``President of Russia Vladimir Putin`` ->
+    ``vladimir putin``, ``MS. PSAKI`` -> ``psaki``)."""
+    words = _words(canonical_names([name]).get(name) or clean_label(name))
     return [_bare(w) for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
 
 

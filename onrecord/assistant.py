@@ -18,7 +18,7 @@ from onrecord.index.reader import IndexReader
 from onrecord.llm_answer import check_llm_answer, passages_block
 from onrecord.llm_client import ChatClient, Completion, LLMError
 from onrecord.prompts import render
-from onrecord.query import analyse_question
+from onrecord.query import analyse_question, unknown_names
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
 from onrecord.retrieval import search
 from onrecord.settings import Settings
@@ -77,7 +77,7 @@ class Assistant:
         answer.filters = self._filters(question, history, filters, answer)
         hits = self._retrieve(answer, k)
         answer.passages = hits
-        if not self._relevant(hits):
+        if not self._relevant(hits, answer):
             self._not_found(answer)
         elif mode == "llm":
             yield from self._llm_answer(question, hits, answer)
@@ -162,9 +162,18 @@ class Assistant:
         answer.timings["retrieve"] = time.perf_counter() - started
         return hits
 
-    def _relevant(self, hits: list[SearchHit]) -> bool:
+    def _relevant(self, hits: list[SearchHit], answer: Answer) -> bool:
+        """Is there anything to answer from? No when the best passage is far from the
+        question, or when the question is about a name the transcripts never mention and no
+        passage is a close match (a spelling variant such as Kyiv/Kiev still gets through)."""
         best = max((h.scores.get("dense", -1.0) for h in hits), default=-1.0)
-        return best >= self.settings.answer.min_relevance
+        if best < self.settings.answer.min_relevance:
+            return False
+        unknown = unknown_names(answer.question, self.reader.lexical.knows)
+        if unknown and best < self.settings.answer.strong_relevance:
+            answer.warnings.append("The transcripts never mention " + ", ".join(unknown) + ".")
+            return False
+        return True
 
     def _similarity(self, query: str) -> Callable[[list[str]], list[float]]:
         def score(texts: list[str]) -> list[float]:

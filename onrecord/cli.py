@@ -1,7 +1,8 @@
 """The ``onrecord`` command: a thin shell over the library calls.
 
-Exit codes: 0 success; 1 some files failed (ingest) or nothing usable (search); 2 usage
-errors; 3 the index is busy, missing or was built with another embedding model.
+Exit codes: 0 success; 1 some files failed (ingest), nothing usable (search) or the quality
+gate failed (eval); 2 usage errors; 3 the index is busy, missing or was built with another
+embedding model; 4 some evaluation questions failed to run (the rest were scored).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy: `onrecord --help` must be instant
     from onrecord.index.reader import IndexReader
     from onrecord.types import Answer, SearchHit
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX, EXIT_QUESTIONS_FAILED = 0, 1, 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +94,27 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(run=_ask)
 
-    for sub in (ingest, info, search, ask):
+    evaluate = commands.add_parser("eval", help="score answers on a question set")
+    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS", help=".jsonl or .csv")
+    evaluate.add_argument("--mode", choices=["quotes", "llm"])
+    evaluate.add_argument("-k", type=int, default=10, help="passages retrieved per question")
+    evaluate.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
+    evaluate.add_argument("--baseline", type=Path, help="a summary.json to compare with")
+    evaluate.add_argument(
+        "--tolerance", type=float, default=0.02, help="allowed drop of a rate against the baseline"
+    )
+    evaluate.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail when METRIC (e.g. hit@5) is below VALUE (repeat)",
+    )
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.set_defaults(run=_eval)
+
+    for sub in (ingest, info, search, ask, evaluate):
         sub.add_argument(
             "--index",
             type=Path,
@@ -345,6 +366,68 @@ def _print_answer(answer: Answer) -> None:
             print(f"  - {hit.speaker}, {hit.date}: {textwrap.shorten(hit.text, 160)}")
     for warning in answer.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from onrecord.assistant import Assistant
+    from onrecord.embeddings import load_embedder
+    from onrecord.evaluation.outputs import write_run
+    from onrecord.evaluation.questions import load_questions, resolve
+    from onrecord.evaluation.report import markdown_table
+    from onrecord.evaluation.runner import RunOptions, run_questions
+    from onrecord.evaluation.summary import compare, summarise
+
+    gates = _parse_gates(args.fail_under)
+    if gates is None or not args.questions.is_file():
+        if gates is not None:
+            print(f"error: no such question file: {args.questions}", file=sys.stderr)
+        return EXIT_USAGE
+    reader = _open_reader(settings)
+    question_set = load_questions(args.questions)
+    resolve(question_set, reader.catalog.transcript_text)
+    for error in question_set.errors:
+        print(f"question-set error: {error}", file=sys.stderr)
+    questions = question_set.questions[: args.limit] if args.limit else question_set.questions
+    assistant = Assistant(settings, reader, load_embedder(settings.embedding))
+    records = list(
+        run_questions(
+            questions, assistant, RunOptions(args.mode, args.k), progress=sys.stderr.isatty()
+        )
+    )
+    summary = summarise(
+        records, settings.llm.price_per_million_input, settings.llm.price_per_million_output
+    )
+    summary.update(
+        mode=settings.effective_mode(args.mode),
+        question_file=str(args.questions),
+        question_set_errors=question_set.errors,
+        embedding_model=reader.identity.get("embedding_model"),
+    )
+    write_run(args.out, summary, records, f"Evaluation of {args.questions.name}")
+    baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+    rows, failures = compare(summary, baseline, gates, args.tolerance)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(markdown_table(["metric", "baseline", "now", "change"], rows))
+        print(f"\nwrote {args.out}/results.jsonl, summary.json, report.md, report.html")
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    if failures:
+        return EXIT_FAILED
+    return EXIT_QUESTIONS_FAILED if summary["failed"] else EXIT_OK
+
+
+def _parse_gates(values: list[str]) -> dict[str, float] | None:
+    gates: dict[str, float] = {}
+    for value in values:
+        metric, _, number = value.partition("=")
+        try:
+            gates[metric.strip().lower()] = float(number)
+        except ValueError:
+            print(f"error: --fail-under takes METRIC=VALUE, not {value!r}", file=sys.stderr)
+            return None
+    return gates
 
 
 def _hit_dict(hit: SearchHit) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.speakers import normalise_person
@@ -168,3 +169,46 @@ def _one_person(found: set[str]) -> str | None:
     if all(normalise_person(other)[-1:] == normalise_person(longest)[-1:] for other in found):
         return min((f for f in found if f != longest), key=len, default=longest)
     return None
+
+
+_CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,}(?:[-’'][A-Za-z]+)?)\b")
+
+
+def unknown_names(question: str, known: Callable[[str], bool]) -> list[str]:
+    """Capitalised words inside the question (names of places, people, things) that the
+    index has never seen: the transcripts cannot be about them. ``known`` answers for a word
+    as written; words that start a sentence are ignored."""
+    return [
+        word
+        for word in dict.fromkeys(_CAPITALISED.findall(question))
+        if word.lower() not in _NOT_NAMES and not known(word)
+    ]
+
+
+_NOT_NAMES = {
+    "what",
+    "which",
+    "who",
+    "why",
+    "how",
+    "when",
+    "where",
+    "did",
+    "does",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "had",
+    "and",
+    "but",
+    "the",
+    "president",
+    "minister",
+    "secretary",
+    "press",
+    "house",
+    "white",
+    "kremlin",
+}

@@ -65,6 +65,13 @@ class AnswerSettings(BaseModel):
         description="Cosine similarity of the best passage below which the "
         "answer is that the transcripts do not show it.",
     )
+    strong_relevance: float = Field(
+        0.6,
+        ge=-1,
+        le=1,
+        description="A passage this similar is answered from even when the "
+        "question names something the transcripts never mention (e.g. another spelling).",
+    )
     max_question_chars: int = Field(
         2000, ge=10, description="Longer questions are cut to this length (with a warning)."
     )

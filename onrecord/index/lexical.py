@@ -26,6 +26,11 @@ class LexicalIndex:
         self.ids = ids
         self.idf = _idf(retriever, len(ids))
 
+    def knows(self, word: str) -> bool:
+        """True when ``word`` (any form: it is stemmed here) occurs in some passage."""
+        stems = _STEMMER.stemWords([word.lower()])
+        return bool(stems) and stems[0] in self.idf
+
     def term_weight(self, stemmed: str) -> float:
         """Inverse document frequency of a stemmed term (rare words weigh more)."""
         return self.idf.get(stemmed, self.idf.get("", 1.0))

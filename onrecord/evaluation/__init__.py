@@ -1,0 +1,1 @@
+"""Evaluation: run a question set through the answer engine and score it."""
