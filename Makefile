@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup app index test test-all lint format bench clean-index
+.PHONY: setup app index test lint format bench eval baseline clean-index
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ format: setup
 
 bench: setup  ## ingest benchmark over ../shared/corpus (or CORPUS=path)
 	$(BIN)/python bench/ingest.py $(CORPUS)
+
+eval: index  ## evaluate the sample question set on the sample index (quotes mode)
+	$(BIN)/onrecord eval data/questions/sample.jsonl --mode quotes --out eval-out \
+		--baseline data/questions/baseline-summary.json
+
+baseline: index  ## deliberately accept the current quality as the new CI baseline
+	$(BIN)/onrecord eval data/questions/sample.jsonl --mode quotes --out eval-out
+	cp eval-out/summary.json data/questions/baseline-summary.json
 
 clean-index:
 	rm -rf vectorstore/gen-* vectorstore/CURRENT vectorstore/ingest.*

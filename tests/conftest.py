@@ -51,3 +51,14 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     report = ingest_paths([corpus], make_settings(index_dir), embedder=embedder, progress=False)
     assert not report.failed, report.failed
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The bundled sample corpus (44 transcripts), indexed once; tests must not write to it."""
+    from ingest.pipeline import ingest_paths
+
+    index_dir = tmp_path_factory.mktemp("sample-index")
+    report = ingest_paths([SAMPLE], make_settings(index_dir), embedder=embedder, progress=False)
+    assert not report.failed, report.failed
+    return index_dir
