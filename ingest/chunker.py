@@ -1,10 +1,16 @@
 """Turns -> passages.
 
 A passage is a piece of one speaker's turn (its *answer text*, the span that may be quoted)
-plus the journalist's question it answers (context for retrieval, never quoted as the
-answer). Long turns are split on sentence boundaries into pieces near ``target_chars``; each
-piece carries the question. Journalist turns are not passages of their own: their words are
-only ever context, so they can never be cited as an official's.
+plus the *context* it answers: the journalist's question (context for retrieval, never quoted
+as the answer). Long turns are split on sentence boundaries into pieces near
+``target_chars``; each piece carries the context. Journalist turns are not passages of their
+own: their words are only ever context, so they can never be cited as an official's.
+
+Two things real briefings do that the context must survive (measured on the dev set):
+reporters get interrupted ("Q: Did the President— / MS. PSAKI: Yeah. / Q: —approve it?"), so
+a question is all reporter text since the last substantial answer; and rapid exchanges leave
+short answers under short questions ("And?" / "I discarded the idea of any doubles."), so a
+short answer or question takes the preceding turns as context too.
 """
 
 from __future__ import annotations
@@ -15,22 +21,59 @@ from ingest.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
 from onrecord.types import Passage, Role, Transcript, Turn
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 MIN_PASSAGE_CHARS = 25  # "Thank you." and "Go ahead." are not worth a passage
+INTERJECTION_CHARS = 60  # "Yeah." inside a reporter's question does not end it
+SHORT_CHARS = 200  # an answer or question this short takes earlier turns as context
+CONTEXT_CHARS = 700  # how far back that context reaches
+CONTEXT_TURNS = 4
 
 
 def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Passage]:
     """All passages of a transcript, in reading order."""
     passages: list[Passage] = []
-    question: Turn | None = None
+    question: tuple[int, int] | None = None  # span of the current question
+    asking = False  # inside a (possibly interrupted) run of reporter turns
     seen: dict[str, int] = {}
-    for turn in transcript.turns:
+    turns = transcript.turns
+    for i, turn in enumerate(turns):
         if turn.role is Role.JOURNALIST:
-            question = turn
+            question = (question[0], turn.end) if asking and question else (turn.start, turn.end)
+            asking = True
             continue
+        if asking and _interjection(turns, i):
+            continue
+        asking = False
         for start, end in _pieces(transcript.text, turn, settings):
-            passages.append(_passage(transcript, turn, question, start, end, settings, seen))
+            context = _context(turns, i, question, start, end)
+            passages.append(_passage(transcript, turn, context, start, end, settings, seen))
     return passages
+
+
+def _interjection(turns: list[Turn], i: int) -> bool:
+    """A short official turn between two reporter turns ("Yeah.", "Go ahead.")."""
+    turn = turns[i]
+    following = turns[i + 1] if i + 1 < len(turns) else None
+    return (
+        turn.end - turn.start < INTERJECTION_CHARS
+        and following is not None
+        and following.role is Role.JOURNALIST
+    )
+
+
+def _context(
+    turns: list[Turn], i: int, question: tuple[int, int] | None, start: int, end: int
+) -> tuple[int, int] | None:
+    """The question the piece answers, reaching back over earlier turns (up to
+    ``CONTEXT_CHARS``) when the piece or its question is short, or there is no question."""
+    has_long_question = question is not None and question[1] - question[0] >= SHORT_CHARS
+    if i == 0 or (has_long_question and end - start >= SHORT_CHARS):
+        return question
+    context_start, context_end = question or (turns[i - 1].start, turns[i - 1].end)
+    for j in range(max(0, i - CONTEXT_TURNS), i):
+        if context_end - turns[j].start <= CONTEXT_CHARS:
+            return min(context_start, turns[j].start), context_end
+    return context_start, context_end
 
 
 def _pieces(text: str, turn: Turn, settings: ChunkSettings) -> list[tuple[int, int]]:
@@ -69,14 +112,14 @@ def _split_long(
 def _passage(
     transcript: Transcript,
     turn: Turn,
-    question: Turn | None,
+    question: tuple[int, int] | None,
     start: int,
     end: int,
     settings: ChunkSettings,
     seen: dict[str, int],
 ) -> Passage:
     text = transcript.text[start:end]
-    question_text = transcript.text[question.start : question.end] if question else ""
+    question_text = transcript.text[question[0] : question[1]] if question else ""
     embed_text = embedding_text(
         transcript.title, turn.speaker, text, question_text, settings.question_chars
     )
@@ -93,8 +136,8 @@ def _passage(
         date=transcript.date,
         start=start,
         end=end,
-        question_start=question.start if question else -1,
-        question_end=question.end if question else -1,
+        question_start=question[0] if question else -1,
+        question_end=question[1] if question else -1,
         text=text,
         question=question_text,
         embed_text=embed_text,

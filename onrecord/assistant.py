@@ -74,7 +74,8 @@ class Assistant:
         question = answer.question = self._checked_question(question, answer)
         history = list(history or [])
         answer.query = self._standalone_query(question, history, mode, answer)
-        answer.filters = self._filters(question, history, filters, answer)
+        # A follow-up inherits who and when from the conversation: read the standalone query.
+        answer.filters = self._filters(answer.query if history else question, filters, answer)
         hits = self._retrieve(answer, k)
         answer.passages = hits
         if not self._relevant(hits, answer):
@@ -112,9 +113,7 @@ class Assistant:
                 answer.warnings.append(f"{err} The follow-up was searched without rewriting.")
         return heuristic_query(question, history)
 
-    def _filters(
-        self, question: str, history: list[dict], given: SearchFilters | None, answer: Answer
-    ) -> SearchFilters:
+    def _filters(self, question: str, given: SearchFilters | None, answer: Answer) -> SearchFilters:
         filters = replace(given) if given else SearchFilters()
         official_counts = {
             row["name"]: row["passages"]

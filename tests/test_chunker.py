@@ -76,4 +76,34 @@ def test_empty_and_tiny_turns_make_no_passages():
     t = parse_transcript("tiny", text)
     passages = chunk_transcript(t, SETTINGS)
     assert [p.text for p in passages] == ["Because the budget ran out."]
-    assert passages[0].question == "Why?"
+    # A short answer to a short question carries the turns before it as context.
+    assert passages[0].question == "Thanks.\n\nQuestion: Why?"
+
+
+def test_interrupted_question_is_kept_whole():
+    text = (
+        "2022-01-01\n\nBriefing\n\nMS. PSAKI:  Hi.\n\n"
+        "Q    On the Secretary of Transportation and the derailment in Ohio — \n\n"
+        "MS. PSAKI:  Yeah.\n\nQ    — does the President still have confidence in him?\n\n"
+        "MS. PSAKI:  I can answer that very quickly: yes, the President has full confidence "
+        "in the Secretary, and he has said so many times, including this week.\n"
+    )
+    t = parse_transcript("wh", text)
+    answer = chunk_transcript(t, SETTINGS)[-1]
+    assert answer.text.startswith("I can answer that very quickly")
+    assert "Q    On the Secretary of Transportation and the derailment" in answer.question
+    assert answer.question.endswith("does the President still have confidence in him?")
+    assert "Yeah." not in [p.text for p in chunk_transcript(t, SETTINGS)]
+
+
+def test_short_answers_in_rapid_exchanges_take_earlier_turns_as_context():
+    text = (
+        "Title: T\n\nQuestion: There are rumours that you use body doubles for public "
+        "events. Is that true?\n\nVladimir Putin: There is only one of me.\n\n"
+        "Question: And?\n\nVladimir Putin: I discarded the idea of any doubles.\n"
+    )
+    t = parse_transcript("doubles", text)
+    last = chunk_transcript(t, SETTINGS)[-1]
+    assert last.text == "I discarded the idea of any doubles."
+    assert "body doubles" in last.question and last.question.endswith("And?")
+    assert t.text[last.question_start : last.question_end] == last.question

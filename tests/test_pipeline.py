@@ -67,8 +67,9 @@ def test_changed_file_replaces_its_passages_without_stale_ones(index, corpus, em
     assert any("Belarus has now paid in full." in p.text for p in passages)
     assert not any(old_sentence in p.text for p in catalog.all_passages())
     assert all(text[p.start : p.end] == p.text for p in passages)
-    # Only the changed passage is new; the rest of the file kept its vectors.
-    assert report.passages_written == 1
+    # Only passages whose embedded text changed were embedded; the rest kept their vectors.
+    touched = [p for p in passages if "Belarus has now paid in full." in p.embed_text]
+    assert report.passages_written == len(touched) < len(passages)
     assert catalog.counts()[1] == before
     assert_index_whole(index)
 
