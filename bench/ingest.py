@@ -7,6 +7,8 @@ Measures, in one process with one embedding model (loaded once, load time report
   passages/s, and end-to-end passages/s (the pipeline's ``total``);
 * the raw throughput of the same model: ``embedder.embed`` called directly on every indexed
   passage's ``embed_text`` (read back from the catalog), and end-to-end / raw (target ≥ 0.80);
+  The same ratio by process CPU time is printed too: it is less sensitive to other
+  programs competing for the CPU while the benchmark runs;
 * a second, unchanged re-ingest, and the speed-up first / second (target ≥ 50×).
 
 Tokens are counted with the embedder's ``count_tokens`` (truncated at the model's limit).
@@ -71,7 +73,9 @@ def run(corpus: Path, index_dir: Path) -> dict[str, float | int | str]:
     embedder.embed(["warm-up"])  # first call pays one-off torch set-up; keep it out of both runs
     load = time.perf_counter() - started
     settings = Settings(index_dir=index_dir)
+    cpu = time.process_time()
     first = ingest_paths([corpus], settings, embedder=embedder, progress=False)
+    first_cpu = time.process_time() - cpu
     if first.failed:
         print(f"{len(first.failed)} files failed, e.g. {first.failed[0].path}: "
               f"{first.failed[0].reason}", file=sys.stderr)
@@ -81,9 +85,9 @@ def run(corpus: Path, index_dir: Path) -> dict[str, float | int | str]:
     texts = [p.embed_text for p in catalog.all_passages()]
     catalog.close()
     tokens = embedder.count_tokens(texts)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), time.process_time()
     embedder.embed(texts)
-    raw = time.perf_counter() - t0
+    raw, raw_cpu = time.perf_counter() - t0, time.process_time() - cpu
     t0 = time.perf_counter()
     second = ingest_paths([corpus], settings, embedder=embedder, progress=False)
     rescan = time.perf_counter() - t0
@@ -100,6 +104,8 @@ def run(corpus: Path, index_dir: Path) -> dict[str, float | int | str]:
         result[f"{key}_passages_per_s"] = rate(n, value)
     result |= {"raw_s": raw, "raw_passages_per_s": rate(n, raw),
                "end_to_end_over_raw": rate(n, secs["total"]) / rate(n, raw),
+               "total_cpu_s": first_cpu, "raw_cpu_s": raw_cpu,
+               "end_to_end_over_raw_cpu": raw_cpu / first_cpu,
                "reingest_s": rescan, "reingest_speedup": secs["total"] / rescan,
                "reingest_unchanged": second.count("unchanged")}
     return result
@@ -125,6 +131,8 @@ def table(r: dict) -> str:
               row("raw embedding (embedder.embed)", key="raw"),
               row("end to end / raw", f"{ratio:.2f} (target ≥ {RAW_TARGET:.2f}: "
                   f"{ok[ratio >= RAW_TARGET]})"),
+              row("end to end / raw, by CPU time", f"{r['end_to_end_over_raw_cpu']:.2f} "
+                  f"({r['total_cpu_s']:.0f} vs {r['raw_cpu_s']:.0f} CPU-s)"),
               row("re-ingest, unchanged", f"{speedup:,.0f}× faster (target ≥ "
                   f"{RESCAN_TARGET:.0f}×: {ok[speedup >= RESCAN_TARGET]})", "reingest")]
     return "\n".join(lines)

@@ -60,6 +60,7 @@ from onrecord.fusion import reciprocal_rank_fusion  # noqa: E402
 from onrecord.index.lexical import LexicalIndex  # noqa: E402
 from onrecord.index.reader import IndexReader  # noqa: E402
 from onrecord.metrics import Span, aggregate, first_hit_ranks, locate_quote, span_hits  # noqa: E402
+from onrecord.retrieval import search  # noqa: E402
 from onrecord.settings import REPO_ROOT, EmbeddingSettings, Settings  # noqa: E402
 from onrecord.types import Answer, Passage, SearchFilters  # noqa: E402
 
@@ -70,7 +71,7 @@ EMBED_BATCH = 512
 PAPER_WHITEHOUSE = 114
 SAMPLED_FOLDER = "whitehouse"
 METHODS = {
-    "onrecord": "OnRecord retriever (Assistant.retrieve, k=10)",
+    "onrecord": "OnRecord retriever (Assistant, k=10)",
     "tutorial": "tutorial: RecursiveCharacterTextSplitter(1000, 200) + Chroma similarity",
     "bm25": "BM25 (bm25s) on the same 1000-char chunks",
     "rrf": "RRF(tutorial dense, BM25) on the same chunks",
@@ -108,6 +109,7 @@ class Retrieved:
 class MethodRun:
     name: str
     units: int  # passages or chunks indexed
+    label: str = ""
     ranked: dict[str, list[Retrieved]] = field(default_factory=dict)  # question id -> results
     notes: dict[str, dict] = field(default_factory=dict)  # question id -> what was searched
 
@@ -238,7 +240,9 @@ def run_onrecord(
 ) -> tuple[MethodRun, IndexReader]:
     reader = IndexReader.open(settings.index_dir, settings)
     assistant = Assistant(settings, reader, embedder)
-    run = MethodRun("onrecord", reader.stats()["passages"])
+    how = "retrieve" if hasattr(assistant, "retrieve") else "answer, quotes mode"
+    label = f"OnRecord retriever (Assistant.{how}, k={K})"
+    run = MethodRun("onrecord", reader.stats()["passages"], label)
     for q in questions:
         answer = retrieve(assistant, q)
         run.ranked[q["id"]] = [
@@ -338,42 +342,74 @@ def per_tag(runs: Sequence[MethodRun], questions: Sequence[dict], golds: dict) -
 
 
 # --- why a question is missed: the gold passage in OnRecord's index -------------------------------
+DEEP = 1000  # the whole fused list (at most twice the candidates per retriever)
+
+
 @dataclass
 class GoldFate:
+    """Ranks of the passage holding a gold quote: unfiltered, within the filters read from the
+    question (None when there were none), and in the whole fused list as OnRecord searches
+    (None: in neither retriever's candidates)."""
+
     passage: Passage
-    dense_rank: int  # among all passages, unfiltered
-    lexical_rank: int  # among all passages, unfiltered (0 = no matching term)
     passes_filters: bool
+    dense: tuple[int, int | None]  # (unfiltered rank, rank within the filters)
+    lexical: tuple[int, int | None]  # 0 = no query term in the passage
+    fused: int | None
+
+
+def rank_of(scores: np.ndarray, i: int, mask: np.ndarray | None = None) -> int:
+    """1-based rank of item ``i`` by descending score (among ``mask`` when given)."""
+    better = scores > scores[i]
+    return int(np.sum(better if mask is None else better & mask)) + 1
 
 
 class Diagnoser:
     """Where the passage holding a gold quote ranks in OnRecord's index, and whether the
     filters read from the question let it through."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder) -> None:
+    def __init__(self, reader: IndexReader, embedder: Embedder, settings: Settings) -> None:
         self.reader = reader
         self.embedder = embedder
+        self.settings = settings
         by_id = {p.id: p for p in reader.catalog.all_passages()}
         self.passages = [by_id[pid] for pid in reader.lexical.ids]
         self.vectors = embed_all(embedder, [p.embed_text for p in self.passages], "diagnosis")
 
     def fates(self, query: str, filters: SearchFilters, gold: Span) -> list[GoldFate]:
+        holding = [
+            i
+            for i, p in enumerate(self.passages)
+            if p.doc_id == gold[0] and span_hits((p.doc_id, p.start, p.end), gold)
+        ]
+        if not holding:
+            return []
         dense = self.vectors @ self.embedder.embed([query])[0]
         lexical = self.reader.lexical.scores(query)
         mask = self.reader.filter_mask(filters)
-        fates = []
-        for i, p in enumerate(self.passages):
-            if p.doc_id == gold[0] and span_hits((p.doc_id, p.start, p.end), gold):
-                fates.append(self._fate(i, p, dense, lexical, mask))
-        return fates
+        deep = search(self.reader, self.embedder, query, filters, self.settings.search, DEEP)
+        fused = {hit.passage_id: rank for rank, hit in enumerate(deep, 1)}
+        return [self._fate(i, dense, lexical, mask, fused) for i in holding]
 
-    @staticmethod
     def _fate(
-        i: int, p: Passage, dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray | None
+        self,
+        i: int,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        mask: np.ndarray | None,
+        fused: dict[str, int],
     ) -> GoldFate:
-        lex_rank = int(np.sum(lexical > lexical[i])) + 1 if lexical[i] > 0 else 0
         passes = True if mask is None else bool(mask[i])
-        return GoldFate(p, int(np.sum(dense > dense[i])) + 1, lex_rank, passes)
+        within = mask is not None and passes
+        lex_rank = rank_of(lexical, i) if lexical[i] > 0 else 0
+        lex_within = (rank_of(lexical, i, mask) if lexical[i] > 0 else 0) if within else None
+        return GoldFate(
+            self.passages[i],
+            passes,
+            (rank_of(dense, i), rank_of(dense, i, mask) if within else None),
+            (lex_rank, lex_within),
+            fused.get(self.passages[i].id),
+        )
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -392,7 +428,8 @@ def metrics_table(runs: Sequence[MethodRun], results: dict[str, dict]) -> str:
     for run in runs:
         r = results[run.name]
         cells = [fmt(r[key]) for key in ("hit@1", "hit@5", "hit@10", "recall@5", "mrr@10")]
-        lines.append(f"| {METHODS[run.name]} | {run.units:,} | " + " | ".join(cells) + " |")
+        label = run.label or METHODS[run.name]
+        lines.append(f"| {label} | {run.units:,} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -421,6 +458,22 @@ class Miss:
     fates: list[list[GoldFate]]  # per gold item
 
 
+def fate_text(fate: GoldFate) -> str:
+    p = fate.passage
+    parts = [
+        f"{p.end - p.start} chars, embedded with a {len(p.question)}-char question",
+        f"dense rank {fate.dense[0]}, BM25 rank {fate.lexical[0] or '–'} (unfiltered)",
+    ]
+    if not fate.passes_filters:
+        parts.append("EXCLUDED by the filters")
+    elif fate.dense[1] is not None:
+        lexical = fate.lexical[1] or "–"
+        parts.append(f"within the filters dense {fate.dense[1]}, BM25 {lexical}")
+    if fate.passes_filters:
+        parts.append(f"fused rank {fate.fused}" if fate.fused else "in neither candidate list")
+    return "; ".join(parts)
+
+
 def miss_lines(miss: Miss) -> Iterator[str]:
     q = miss.question
     kind = "MISS" if all(r is None for r in miss.ranks["onrecord"]) else "PARTIAL"
@@ -439,11 +492,7 @@ def miss_lines(miss: Miss) -> Iterator[str]:
         )
         for fate in miss.fates[n]:
             p = fate.passage
-            yield (
-                f"    - in index as {p.id}: {p.speaker} ({p.role.value}), {p.end - p.start} chars;"
-                f" unfiltered dense rank {fate.dense_rank}, BM25 rank {fate.lexical_rank or '–'};"
-                f" {'passes' if fate.passes_filters else 'EXCLUDED BY'} the filters"
-            )
+            yield f"    - in index as {p.id}: {p.speaker} ({p.role.value}), " + fate_text(fate)
         if not miss.fates[n]:
             yield "    - no indexed passage covers half of this quote"
     if miss.first is None:
@@ -492,7 +541,7 @@ def run_all(args: argparse.Namespace, temp: Path) -> dict:
     ids = [q["id"] for q in questions]
     results = {run.name: scores(run, golds[run.name], ids) for run in runs}
     tag_rows = per_tag(runs, questions, golds)
-    diagnoser = Diagnoser(reader, embedder)
+    diagnoser = Diagnoser(reader, embedder, settings)
     misses = find_misses({r.name: r for r in runs}, questions, golds, diagnoser)
     log(
         f"embedding cache: {embedder.hits} hits, {embedder.misses} embedded "
@@ -552,7 +601,7 @@ def json_summary(summary: dict) -> dict:
         "corpus_set": summary["corpus_set"],
         "transcripts": summary["transcripts"],
         "methods": {
-            run.name: {"label": METHODS[run.name], "passages": run.units}
+            run.name: {"label": run.label or METHODS[run.name], "passages": run.units}
             | summary["results"][run.name]
             for run in runs
         },

@@ -51,13 +51,39 @@ class Assistant:
         filters: SearchFilters | None = None,
         mode: str | None = None,
         k: int | None = None,
+        auto_filters: bool = True,
     ) -> Answer:
         result = None
-        for item in self.stream(question, history, filters, mode, k):
+        for item in self.stream(question, history, filters, mode, k, auto_filters):
             if isinstance(item, Answer):
                 result = item
         assert result is not None
         return result
+
+    def retrieve(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        filters: SearchFilters | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+        auto_filters: bool = True,
+    ) -> Answer:
+        """The retrieval half of an answer: follow-up rewriting, filters read from the
+        question (unless ``auto_filters`` is False), hybrid search. The ``Answer`` has
+        ``passages``, ``query`` and ``filters``, and no text yet."""
+        mode = self.settings.effective_mode(mode)
+        answer = Answer(question=question, text="", mode=mode)
+        question = answer.question = self._checked_question(question, answer)
+        history = list(history or [])
+        answer.query = self._standalone_query(question, history, mode, answer)
+        if auto_filters:
+            # A follow-up inherits who and when from the conversation: read the standalone query.
+            answer.filters = self._filters(answer.query if history else question, filters, answer)
+        else:
+            answer.filters = replace(filters) if filters else SearchFilters()
+        answer.passages = self._retrieve(answer, k)
+        return answer
 
     def stream(
         self,
@@ -66,22 +92,16 @@ class Assistant:
         filters: SearchFilters | None = None,
         mode: str | None = None,
         k: int | None = None,
+        auto_filters: bool = True,
     ) -> Iterator[str | Answer]:
         """Text pieces while an LLM writes, then the final, verified ``Answer``."""
         started = time.perf_counter()
-        mode = self.settings.effective_mode(mode)
-        answer = Answer(question=question, text="", mode=mode)
-        question = answer.question = self._checked_question(question, answer)
-        history = list(history or [])
-        answer.query = self._standalone_query(question, history, mode, answer)
-        # A follow-up inherits who and when from the conversation: read the standalone query.
-        answer.filters = self._filters(answer.query if history else question, filters, answer)
-        hits = self._retrieve(answer, k)
-        answer.passages = hits
+        answer = self.retrieve(question, history, filters, mode, k, auto_filters)
+        hits = answer.passages
         if not self._relevant(hits, answer):
             self._not_found(answer)
-        elif mode == "llm":
-            yield from self._llm_answer(question, hits, answer)
+        elif answer.mode == "llm":
+            yield from self._llm_answer(answer.question, hits, answer)
         else:
             self._quotes_answer(hits, answer)
         answer.timings["total"] = time.perf_counter() - started

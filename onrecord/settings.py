@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     index_dir: Path = Field(
         REPO_ROOT / "vectorstore", description="Folder holding the index (Chroma + lexical)."
     )
+    feedback_path: Path | None = Field(
+        None,
+        description="JSONL file for the app's thumbs up/down (default: feedback.jsonl "
+        "in the index folder).",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

@@ -117,6 +117,16 @@ def ask(page, question: str) -> None:
     box.fill(question)
     box.press("Enter")
     page.locator("[class*='st-key-card-']").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    wait_until_idle(page)
+
+
+def wait_until_idle(page) -> None:
+    """The run is over when the chat box is enabled again (``submit_mode="disable"``)."""
+    page.wait_for_function(
+        "() => { const box = document.querySelector('[data-testid=stChatInputTextArea]');"
+        " return box && !box.disabled; }",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=ANSWER_TIMEOUT_MS)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import bm25s
@@ -12,6 +13,7 @@ import Stemmer
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
 
 
 def _tokenize(texts: list[str]) -> bm25s.tokenization.Tokenized:
@@ -27,9 +29,10 @@ class LexicalIndex:
         self.idf = _idf(retriever, len(ids))
 
     def knows(self, word: str) -> bool:
-        """True when ``word`` (any form: it is stemmed here) occurs in some passage."""
-        stems = _STEMMER.stemWords([word.lower()])
-        return bool(stems) and stems[0] in self.idf
+        """True when every token of ``word`` (``Jean-Pierre`` is two, stemmed as the index
+        stems them) occurs in some passage."""
+        tokens = _TOKEN.findall(word.lower())
+        return bool(tokens) and all(stem in self.idf for stem in _STEMMER.stemWords(tokens))
 
     def term_weight(self, stemmed: str) -> float:
         """Inverse document frequency of a stemmed term (rare words weigh more)."""

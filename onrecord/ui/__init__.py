@@ -3,5 +3,6 @@
 Pure helpers (no Streamlit): ``render`` (safe Markdown from untrusted text), ``context``
 (the turn and question around a quote), ``session`` (one question and its answer),
 ``filters``, ``status``, ``examples``, ``timeline``, ``why``, ``export``, ``feedback`` and
-``asking`` (runs a question). ``view`` is the one module that draws with Streamlit.
+``asking`` (runs a question). With Streamlit: ``resources`` (index and model, cached once
+per process), ``sidebar`` and ``view`` (drawing one exchange).
 """

@@ -4,28 +4,14 @@ each citation read while the index is at hand."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from onrecord.assistant import Assistant
 from onrecord.embeddings import Embedder
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
-from onrecord.types import Answer, SearchFilters
+from onrecord.types import Answer
 from onrecord.ui.context import contexts_for
 from onrecord.ui.session import Exchange
-
-
-class UserFiltersOnly(Assistant):
-    """An assistant that does not read filters from the question (the user removed them).
-
-    Stand-in until ``Assistant.stream`` takes ``auto_filters=False``; it overrides the one
-    step that adds them.
-    """
-
-    def _filters(
-        self, question: str, history: list[dict], given: SearchFilters | None, answer: Answer
-    ) -> SearchFilters:
-        return replace(given) if given else SearchFilters()
 
 
 def ask(
@@ -39,7 +25,12 @@ def ask(
     an LLM writes. Index errors propagate: the page turns them into a message."""
     partial = ""
     for item in assistant.stream(
-        exchange.question, history, exchange.user_filters, mode=mode, k=exchange.k
+        exchange.question,
+        history,
+        exchange.user_filters,
+        mode=mode,
+        k=exchange.k,
+        auto_filters=exchange.auto_filters,
     ):
         if isinstance(item, Answer):
             exchange.answer = item
@@ -54,9 +45,6 @@ def ask(
     return exchange
 
 
-def make_assistant(
-    settings: Settings, reader: IndexReader, embedder: Embedder, auto_filters: bool
-) -> Assistant:
+def make_assistant(settings: Settings, reader: IndexReader, embedder: Embedder) -> Assistant:
     """The assistant for one question (cheap: the model and index are shared)."""
-    kind = Assistant if auto_filters else UserFiltersOnly
-    return kind(settings, reader, embedder)
+    return Assistant(settings, reader, embedder)

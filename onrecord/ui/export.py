@@ -52,7 +52,7 @@ def exchange_markdown(exchange: Exchange, number: int | None = None) -> str:
     lines = [title + neutralise(" ".join(exchange.question.split())), ""]
     answer = exchange.answer
     if answer is None:
-        lines.append(f"_No answer: {neutralise(exchange.error or 'unknown error')}_")
+        lines.append(f"_No answer: {neutralise(exchange.error or 'interrupted')}_")
         return "\n".join(lines)
     lines += [neutralise(answer.text), "", _about(exchange, answer)]
     lines += [f"- Warning: {neutralise(w)}" for w in answer.warnings]

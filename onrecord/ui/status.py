@@ -13,7 +13,8 @@ LLM_HINT = (
     "To let a model write answers (every quote it uses is still checked against the "
     'transcript), add `OPENAI_API_KEY = "sk-…"` to `.streamlit/secrets.toml` or set the '
     "`OPENAI_API_KEY` environment variable (and `OPENAI_BASE_URL` for another "
-    "OpenAI-compatible server), then restart the app."
+    "OpenAI-compatible server). A secrets change shows on the next page load; an "
+    "environment change needs a restart of the app."
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from onrecord.types import Citation
@@ -31,8 +32,11 @@ def timeline_chart(rows: list[dict]) -> alt.LayerChart:
     import pandas as pd
 
     speakers = sorted({row["speaker"] for row in rows})
+    days = (date.fromisoformat(max(r["date"] for r in rows))
+            - date.fromisoformat(min(r["date"] for r in rows))).days  # fmt: skip
+    axis = alt.Axis(format="%Y" if days > 2 * 365 else "%b %Y", labelOverlap=True, grid=False)
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        x=alt.X("date:T", title=None, axis=axis, scale=alt.Scale(padding=28)),
         y=alt.Y("speaker:N", title=None, sort=speakers, axis=alt.Axis(labelLimit=180)),
         tooltip=[
             alt.Tooltip("n:N", title="source"),
@@ -45,4 +49,4 @@ def timeline_chart(rows: list[dict]) -> alt.LayerChart:
         color=alt.Color("speaker:N", legend=None)
     )
     labels = base.mark_text(dy=-14, fontSize=11).encode(text="n:N")
-    return (dots + labels).properties(height=46 + 34 * len(speakers))
+    return (dots + labels).properties(height=60 + 40 * len(speakers))

@@ -19,18 +19,21 @@ from onrecord.ui.timeline import timeline_chart, timeline_rows
 from onrecord.ui.why import passage_rows, timing_text
 
 CLOSEST_PASSAGES = 3
+INTERRUPTED = "Not answered: the page changed while this question was being answered. Ask it again."
 PASSAGE_COLUMNS = ("rank", "cited", "speaker", "date", "fused", "dense", "keyword", "text")
 
 
 def passage_columns() -> dict:
-    """Narrow number columns so the passage text gets the room."""
+    """Narrow fixed columns (pixels) so the passage text gets the remaining room."""
     number = st.column_config.NumberColumn
     return {
-        "rank": number("#", width="small"),
-        "cited": st.column_config.CheckboxColumn("cited", width="small"),
-        "fused": number("fused", format="%.4f", width="small", help="Reciprocal-rank fusion"),
-        "dense": number("dense", format="%.3f", width="small", help="Cosine similarity"),
-        "keyword": number("keyword", format="%.2f", width="small", help="BM25"),
+        "rank": number("#", width=36),
+        "cited": st.column_config.CheckboxColumn("cited", width=48),
+        "speaker": st.column_config.TextColumn("speaker", width=130),
+        "date": st.column_config.TextColumn("date", width=88),
+        "fused": number("fused", format="%.4f", width=62, help="Reciprocal-rank fusion"),
+        "dense": number("dense", format="%.2f", width=54, help="Cosine similarity"),
+        "keyword": number("keyword", format="%.1f", width=62, help="BM25"),
         "text": st.column_config.TextColumn("passage", width="large"),
     }
 
@@ -66,8 +69,11 @@ def streaming_slot() -> tuple[Callable[[str], None], st.delta_generator.DeltaGen
 
 
 def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
+    if item.error:
+        st.error(render.escape_markdown(item.error), icon=":material/error:")
+        return
     if item.answer is None:
-        st.error(item.error or "No answer.", icon=":material/error:")
+        st.info(INTERRUPTED, icon=":material/pause_circle:")
         return
     answer = item.answer
     warnings(answer.warnings)

@@ -1,0 +1,142 @@
+"""What the page loads once per process (``st.cache_resource``): the open index with what
+the page shows about it, and the embedding model; plus the settings, secrets included.
+
+The index is keyed by its published generation, so a finished ingest is picked up on the
+next page run without a restart; the model loads in a background thread once the first
+page is drawn (importing torch takes seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from onrecord.embeddings import Embedder, load_embedder
+from onrecord.index.generations import current_generation
+from onrecord.index.identity import IndexMismatch
+from onrecord.index.reader import IndexReader, IndexUnavailable
+from onrecord.settings import EmbeddingSettings, Settings, load_settings
+from onrecord.ui.examples import example_questions
+from onrecord.ui.filters import TranscriptChoice, transcript_choices
+from onrecord.ui.render import escape_markdown
+from onrecord.ui.status import secret_overrides
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexView:
+    """An open index and what the page shows about it, built once per generation."""
+
+    reader: IndexReader
+    stats: dict
+    transcripts: list[TranscriptChoice]
+    examples: list[str]
+
+
+class ModelUnavailable(Exception):
+    """The embedding model could not be loaded; ``str(err)`` says why."""
+
+
+def read_secret(name: str) -> object:
+    """A Streamlit secret, or None (no secrets file is normal: never an error)."""
+    try:
+        return st.secrets.get(name)
+    except Exception:  # StreamlitSecretNotFoundError, or a secrets file that does not parse
+        return None
+
+
+def current_settings() -> Settings:
+    """Settings from the environment, with the API key and base URL from secrets if set."""
+    return load_settings(**secret_overrides(read_secret))
+
+
+@st.cache_resource(show_spinner="Opening the index…", max_entries=2)
+def get_index(index_dir: str, generation: str, model: str) -> IndexView:
+    """One reader per published generation (``generation`` is part of the cache key)."""
+    del generation
+    settings = load_settings(index_dir=Path(index_dir))
+    settings.embedding.model = model
+    reader = IndexReader.open(Path(index_dir), settings)
+    stats = reader.stats()
+    return IndexView(
+        reader,
+        stats,
+        transcript_choices(reader.catalog, reader.docs),
+        example_questions(reader.catalog.all_passages(), stats["speakers"]),
+    )
+
+
+def open_index(settings: Settings, conversation: bool) -> IndexView | None:
+    """The index view, or None after telling the user what is wrong and what to do."""
+    generation = current_generation(settings.index_dir)
+    try:
+        if generation is None:
+            raise IndexUnavailable(f"no index at {settings.index_dir}")
+        index = get_index(str(settings.index_dir), generation.name, settings.embedding.model)
+    except IndexUnavailable:
+        index = None
+    except IndexMismatch as err:
+        st.error(f"This index cannot be used: {escape_markdown(str(err))}", icon=":material/block:")
+        return None
+    except Exception as err:  # a damaged or unreadable index: a message, never a traceback
+        log.exception("opening the index failed")
+        st.error(
+            f"The index could not be opened ({type(err).__name__}: {escape_markdown(str(err))}).",
+            icon=":material/error:",
+        )
+        return None
+    if index is not None and index.stats["transcripts"]:
+        return index
+    missing(settings.index_dir, conversation)
+    return None
+
+
+def missing(index_dir: Path, conversation: bool) -> None:
+    """Say that there is no index: how to build one, or (mid-conversation) that it went away."""
+    where = escape_markdown(str(index_dir))
+    if conversation:
+        st.error(
+            f"The index at `{where}` is not available right now. Your conversation is kept "
+            "below; reload the page when the index is back.",
+            icon=":material/cloud_off:",
+        )
+    else:
+        st.info(
+            f"The index at `{where}` is empty. Add transcripts with "
+            f"`onrecord ingest PATH --index {where}` (or `make index` for the bundled "
+            "sample), then reload this page.",
+            icon=":material/inbox:",
+        )
+
+
+@st.cache_resource(show_spinner=False)
+def embedder_loading(model: str, device: str, batch_size: int) -> Future[Embedder]:
+    """The model, loading in a background thread."""
+    settings = EmbeddingSettings(model=model, device=device, batch_size=batch_size)
+    return ThreadPoolExecutor(1, thread_name_prefix="embedder").submit(load_embedder, settings)
+
+
+def start_embedder(settings: Settings) -> Future[Embedder]:
+    e = settings.embedding
+    return embedder_loading(e.model, e.device, e.batch_size)
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The loaded model (waiting for it if needed); a failed load is retried next time."""
+    future = start_embedder(settings)
+    try:
+        if future.done():
+            return future.result()
+        with st.spinner("Loading the embedding model…"):
+            return future.result()
+    except Exception as err:
+        embedder_loading.clear()
+        raise ModelUnavailable(
+            f"The embedding model {settings.embedding.model!r} could not be loaded "
+            f"({type(err).__name__}: {err})."
+        ) from err
