@@ -53,8 +53,11 @@ def subset(corpus: Path, limit: int, into: Path) -> Path:
     for manifest in sorted(corpus.rglob(MANIFEST)):
         folder = into / manifest.parent.relative_to(corpus)
         folder.mkdir(parents=True, exist_ok=True)
-        rows = [line for line in manifest.read_text(encoding="utf-8").splitlines()
-                if line.strip() and (manifest.parent / json.loads(line)["file"]).is_file()]
+        rows = [
+            line
+            for line in manifest.read_text(encoding="utf-8").splitlines()
+            if line.strip() and (manifest.parent / json.loads(line)["file"]).is_file()
+        ]
         rows = rows[:limit]
         for line in rows:
             name = json.loads(line)["file"]
@@ -77,8 +80,11 @@ def run(corpus: Path, index_dir: Path) -> dict[str, float | int | str]:
     first = ingest_paths([corpus], settings, embedder=embedder, progress=False)
     first_cpu = time.process_time() - cpu
     if first.failed:
-        print(f"{len(first.failed)} files failed, e.g. {first.failed[0].path}: "
-              f"{first.failed[0].reason}", file=sys.stderr)
+        print(
+            f"{len(first.failed)} files failed, e.g. {first.failed[0].path}: "
+            f"{first.failed[0].reason}",
+            file=sys.stderr,
+        )
     gen = current_generation(index_dir)
     assert gen is not None, "the first ingest published no index"
     catalog = Catalog(gen / CATALOG, readonly=True)
@@ -92,22 +98,35 @@ def run(corpus: Path, index_dir: Path) -> dict[str, float | int | str]:
     second = ingest_paths([corpus], settings, embedder=embedder, progress=False)
     rescan = time.perf_counter() - t0
     if second.count("unchanged") != first.count("added") or second.passages_written:
-        print(f"re-ingest was not a no-op: {second.count('unchanged')} unchanged, "
-              f"{second.passages_written} passages written", file=sys.stderr)
+        print(
+            f"re-ingest was not a no-op: {second.count('unchanged')} unchanged, "
+            f"{second.passages_written} passages written",
+            file=sys.stderr,
+        )
     n, secs = len(texts), first.seconds
     result: dict[str, float | int | str] = {
-        "model": embedder.name, "transcripts": first.transcripts_total, "passages": n,
-        "passages_embedded": first.passages_written, "tokens": tokens,
-        "failed": len(first.failed), "model_load_s": load}
+        "model": embedder.name,
+        "transcripts": first.transcripts_total,
+        "passages": n,
+        "passages_embedded": first.passages_written,
+        "tokens": tokens,
+        "failed": len(first.failed),
+        "model_load_s": load,
+    }
     for key, value in secs.items():
         result[f"{key}_s"] = value
         result[f"{key}_passages_per_s"] = rate(n, value)
-    result |= {"raw_s": raw, "raw_passages_per_s": rate(n, raw),
-               "end_to_end_over_raw": rate(n, secs["total"]) / rate(n, raw),
-               "total_cpu_s": first_cpu, "raw_cpu_s": raw_cpu,
-               "end_to_end_over_raw_cpu": raw_cpu / first_cpu,
-               "reingest_s": rescan, "reingest_speedup": secs["total"] / rescan,
-               "reingest_unchanged": second.count("unchanged")}
+    result |= {
+        "raw_s": raw,
+        "raw_passages_per_s": rate(n, raw),
+        "end_to_end_over_raw": rate(n, secs["total"]) / rate(n, raw),
+        "total_cpu_s": first_cpu,
+        "raw_cpu_s": raw_cpu,
+        "end_to_end_over_raw_cpu": raw_cpu / first_cpu,
+        "reingest_s": rescan,
+        "reingest_speedup": secs["total"] / rescan,
+        "reingest_unchanged": second.count("unchanged"),
+    }
     return result
 
 
@@ -119,22 +138,42 @@ def table(r: dict) -> str:
 
     ratio, speedup = r["end_to_end_over_raw"], r["reingest_speedup"]
     ok = {True: "met", False: "NOT met"}
-    phases = sorted((k.removesuffix("_passages_per_s") for k in r
-                     if k.endswith("_passages_per_s") and not k.startswith(("total", "raw"))),
-                    key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
-    lines = ["| measure | value | seconds | passages/s |", "|---|---:|---:|---:|",
-             row("transcripts", f"{r['transcripts']:,}"), row("passages", f"{r['passages']:,}"),
-             row("tokens (count_tokens)", f"{r['tokens']:,}"),
-             row(f"model load ({r['model']})", key="model_load")]
+    phases = sorted(
+        (
+            k.removesuffix("_passages_per_s")
+            for k in r
+            if k.endswith("_passages_per_s") and not k.startswith(("total", "raw"))
+        ),
+        key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k),
+    )
+    lines = [
+        "| measure | value | seconds | passages/s |",
+        "|---|---:|---:|---:|",
+        row("transcripts", f"{r['transcripts']:,}"),
+        row("passages", f"{r['passages']:,}"),
+        row("tokens (count_tokens)", f"{r['tokens']:,}"),
+        row(f"model load ({r['model']})", key="model_load"),
+    ]
     lines += [row(f"first ingest: {p}", key=p) for p in phases]
-    lines += [row("first ingest: end to end", key="total"),
-              row("raw embedding (embedder.embed)", key="raw"),
-              row("end to end / raw", f"{ratio:.2f} (target ≥ {RAW_TARGET:.2f}: "
-                  f"{ok[ratio >= RAW_TARGET]})"),
-              row("end to end / raw, by CPU time", f"{r['end_to_end_over_raw_cpu']:.2f} "
-                  f"({r['total_cpu_s']:.0f} vs {r['raw_cpu_s']:.0f} CPU-s)"),
-              row("re-ingest, unchanged", f"{speedup:,.0f}× faster (target ≥ "
-                  f"{RESCAN_TARGET:.0f}×: {ok[speedup >= RESCAN_TARGET]})", "reingest")]
+    lines += [
+        row("first ingest: end to end", key="total"),
+        row("raw embedding (embedder.embed)", key="raw"),
+        row(
+            "end to end / raw",
+            f"{ratio:.2f} (target ≥ {RAW_TARGET:.2f}: {ok[ratio >= RAW_TARGET]})",
+        ),
+        row(
+            "end to end / raw, by CPU time",
+            f"{r['end_to_end_over_raw_cpu']:.2f} "
+            f"({r['total_cpu_s']:.0f} vs {r['raw_cpu_s']:.0f} CPU-s)",
+        ),
+        row(
+            "re-ingest, unchanged",
+            f"{speedup:,.0f}× faster (target ≥ "
+            f"{RESCAN_TARGET:.0f}×: {ok[speedup >= RESCAN_TARGET]})",
+            "reingest",
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -151,7 +190,8 @@ def main() -> None:
             temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="onrecord-c-")))
             corpus = subset(corpus, args.limit, temp)
         index_dir = args.index or Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="onrecord-ix-")))
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="onrecord-ix-"))
+        )
         if current_generation(index_dir):
             parser.error(f"{index_dir} already holds an index; the benchmark needs a fresh one")
         result = run(corpus, index_dir)
