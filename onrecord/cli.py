@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         help="fail when METRIC (e.g. hit@5) is below VALUE (repeat)",
     )
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--judge",
+        action="store_true",
+        help="also grade answers with the LLM (prompts/judge.txt; needs a key)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
     evaluate.set_defaults(run=_eval)
 
@@ -377,6 +382,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from onrecord.evaluation.runner import RunOptions, run_questions
     from onrecord.evaluation.summary import compare, summarise
 
+    if args.judge and not settings.llm_enabled():
+        print(
+            "error: --judge needs OPENAI_API_KEY (and OPENAI_BASE_URL for another server)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     gates = _parse_gates(args.fail_under)
     if gates is None or not args.questions.is_file():
         if gates is not None:
@@ -391,7 +402,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant(settings, reader, load_embedder(settings.embedding))
     records = list(
         run_questions(
-            questions, assistant, RunOptions(args.mode, args.k), progress=sys.stderr.isatty()
+            questions,
+            assistant,
+            RunOptions(args.mode, args.k, args.judge),
+            progress=sys.stderr.isatty(),
         )
     )
     summary = summarise(

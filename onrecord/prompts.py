@@ -11,6 +11,7 @@ PLACEHOLDERS = {
     "answer_system": {"not_found"},
     "answer_user": {"passages", "question"},
     "condense": {"history", "question"},
+    "judge": {"question", "reference", "answer", "sources"},
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from onrecord.assistant import Assistant
+from onrecord.evaluation.judge import judge_answer
 from onrecord.evaluation.questions import Question
 from onrecord.evaluation.scores import CitedSpan, GoldSpan, citation_counts, cosine
 from onrecord.metrics import question_scores
@@ -33,6 +34,10 @@ def run_questions(
                 question.question, question.history, mode=options.mode, k=options.k
             )
             record = score_answer(question, answer, assistant)
+            if options.judge:
+                record["judge"] = judge_answer(
+                    assistant.chat, question.question, question.reference_answer, answer
+                )
         except Exception as err:  # one broken question must not stop the run
             record = {
                 "id": question.id,

@@ -53,6 +53,9 @@ def _quality(records: Sequence[dict]) -> dict:
     )
     similarities = [r["similarity"] for r in records if r["similarity"] is not None]
     out["answer_similarity"] = ratio(sum(similarities), len(similarities))
+    for key in ("correctness", "faithfulness"):
+        grades = [r["judge"][key] for r in records if key in r.get("judge", {})]
+        out[f"judge_{key}"] = ratio(sum(grades), len(grades))
     return out
 
 
