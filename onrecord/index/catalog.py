@@ -207,35 +207,7 @@ class Catalog:
 
 
 def _passage(row: tuple) -> Passage:
-    (
-        pid,
-        doc_id,
-        turn_index,
-        speaker,
-        label,
-        role,
-        date,
-        start,
-        end,
-        q_start,
-        q_end,
-        text,
-        question,
-        embed_text,
-    ) = row
-    return Passage(
-        pid,
-        doc_id,
-        turn_index,
-        speaker,
-        label,
-        Role(role),
-        date,
-        start,
-        end,
-        q_start,
-        q_end,
-        text,
-        question,
-        embed_text,
-    )
+    """A ``passages`` row (columns in ``Passage`` field order) as a ``Passage``."""
+    fields = list(row)
+    fields[5] = Role(fields[5])
+    return Passage(*fields)
