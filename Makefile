@@ -37,7 +37,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 bench: setup  ## ingest benchmark over ../shared/corpus (or CORPUS=path)
-	$(BIN)/python bench/ingest.py $(CORPUS)
+	$(BIN)/python bench/ingest_speed.py $(CORPUS)
 
 eval: index  ## evaluate the sample question set on the sample index (quotes mode)
 	$(BIN)/onrecord eval data/questions/sample.jsonl --mode quotes --out eval-out \

@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and ``bench/ingest.py`` would
+# Run as a script, this file's folder comes first on sys.path and a bench module could
 # shadow the ``ingest`` package: drop that entry before importing it.
 if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)

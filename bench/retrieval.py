@@ -40,7 +40,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path and ``bench/ingest.py`` would shadow
+# Run as a script, this folder comes first on sys.path, where a module could shadow
 # the ``ingest`` package: put the repo root there instead (``bench.embedding_cache`` imports).
 _HERE = Path(__file__).resolve().parent
 if sys.path and Path(sys.path[0] or ".").resolve() == _HERE:

@@ -8,7 +8,7 @@ read back from the catalog) and end to end / raw (target ≥ 0.80; also by proce
 which other programs competing for the CPU disturb less); and a second, unchanged re-ingest
 (target: ≥ 50× faster). Tokens are counted with the embedder's ``count_tokens``.
 
-    .venv/bin/python bench/ingest.py [CORPUS] [--limit N] [--index DIR] [--json]
+    .venv/bin/python bench/ingest_speed.py [CORPUS] [--limit N] [--index DIR] [--json]
 
 CORPUS defaults to ../shared/corpus (next to the repo). ``--limit N`` takes only the first N
 transcripts (manifest order) of each folder, copied with their manifest rows to a temporary
