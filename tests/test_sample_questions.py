@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.formats import parse_transcript
+from ingest.speakers import clean_label
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
@@ -258,7 +259,9 @@ def test_nearest_label_before_the_quote_is_the_evidence_speaker(item, i, ev):
     inside = [label for pos, label in label_positions(ev["doc_id"]) if start <= pos < end]
     assert not inside, f"the quote crosses into another turn: {inside}"
     if before:
-        assert before[-1][1] == ev["speaker"]
+        # The parser's label and the gold label can differ only in spacing (non-breaking
+        # spaces); which one the set yields first depends on the hash seed.
+        assert clean_label(before[-1][1]) == clean_label(ev["speaker"])
     else:  # unlabelled opening remarks: only an MFA page gives them to the minister
         assert source_of(ev["doc_id"]) == "mfa", "quote precedes every speaker label"
         assert ev["speaker"] == main_speaker(ev["doc_id"])
