@@ -29,10 +29,14 @@ def search(
     vector = embedder.embed([query])[0]
     timings["embed_query"] = time.perf_counter() - started
     started = time.perf_counter()
-    dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
+    mask = reader.filter_mask(filters)
+    if len(reader.lexical.ids) <= settings.exact_dense_max:
+        dense = reader.dense().search(vector, settings.candidates, mask)
+    else:
+        dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
     timings["dense"] = time.perf_counter() - started
     started = time.perf_counter()
-    lexical = reader.lexical.search(query, settings.candidates, reader.filter_mask(filters))
+    lexical = reader.lexical.search(query, settings.candidates, mask)
     timings["lexical"] = time.perf_counter() - started
     fused = reciprocal_rank_fusion(
         {"dense": [pid for pid, _ in dense], "lexical": [pid for pid, _ in lexical]},

@@ -50,6 +50,12 @@ class SearchSettings(BaseModel):
         50, ge=1, description="Candidates taken from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    exact_dense_max: int = Field(
+        300_000,
+        ge=0,
+        description="Up to this many passages, dense search is exact over an in-memory "
+        "copy of the vectors (fast with any filter); above it, Chroma's HNSW index is queried.",
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ingest.speakers import speaker_matches
 from onrecord.index.catalog import Catalog
+from onrecord.index.dense import DenseMatrix
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import check_identity
 from onrecord.index.lexical import LexicalIndex
@@ -36,6 +37,7 @@ class IndexReader:
     date_of: np.ndarray  # passage position -> yyyymmdd (0 = unknown)
     doc_of: np.ndarray  # passage position -> doc code
     docs: list[str]  # doc code -> doc id
+    _dense: DenseMatrix | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, settings: Settings) -> IndexReader:
@@ -69,6 +71,12 @@ class IndexReader:
             np.array([doc_code[p.doc_id] for p in ordered], dtype=np.int32),
             docs,
         )
+
+    def dense(self) -> DenseMatrix:
+        """The in-memory copy of the vectors (loaded from Chroma on first use)."""
+        if self._dense is None:
+            self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
+        return self._dense
 
     def is_stale(self) -> bool:
         """True when an ingest has published a newer generation since this one was opened."""
