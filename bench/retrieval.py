@@ -385,7 +385,7 @@ class Diagnoser:
         if not holding:
             return []
         dense = self.vectors @ self.embedder.embed([query])[0]
-        lexical = self.reader.lexical.scores(query)
+        lexical = self.reader.lexical.scores(query, self.settings.search.question_weight)
         mask = self.reader.filter_mask(filters)
         deep = search(self.reader, self.embedder, query, filters, self.settings.search, DEEP)
         fused = {hit.passage_id: rank for rank, hit in enumerate(deep, 1)}

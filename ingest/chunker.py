@@ -167,6 +167,7 @@ def embedding_text(
     return "\n".join(parts)
 
 
-def lexical_text(passage: Passage) -> str:
-    """What keyword search indexes: the answer, the speaker and the question."""
-    return f"{passage.speaker} {passage.text} {passage.question}"
+def lexical_fields(passage: Passage) -> tuple[str, str]:
+    """What keyword search indexes, as two fields: the speaker with the answer, and the
+    question (weighted lower at search time: it is context, not the speaker's words)."""
+    return f"{passage.speaker} {passage.text}", passage.question

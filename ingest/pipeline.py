@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.chunker import CHUNKER_VERSION, chunk_transcript, lexical_text
+from ingest.chunker import CHUNKER_VERSION, chunk_transcript, lexical_fields
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
 from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcript
 from ingest.reader import UnreadableFile, read_transcript_file
@@ -30,7 +30,7 @@ from onrecord.index.generations import (
     remove_stale,
 )
 from onrecord.index.identity import build_identity, check_identity
-from onrecord.index.lexical import LexicalIndex
+from onrecord.index.lexical import LEXICAL_VERSION, LexicalIndex
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 from onrecord.types import Passage, Transcript
@@ -157,6 +157,9 @@ def content_hash(text: str, manifest: dict, settings: Settings) -> str:
         "format": FORMAT_VERSION,
         "chunker": CHUNKER_VERSION,
         "chunk": settings.chunk.model_dump(),
+        # A new keyword layout re-chunks every file once (vectors are kept: passage ids
+        # do not depend on it), so the lexical index is rebuilt by the next ingest.
+        "lexical": LEXICAL_VERSION,
     }
     digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass"))
     digest.update(json.dumps(shaping, sort_keys=True).encode())
@@ -266,8 +269,9 @@ def _write_generation(
     _embed_and_add(to_embed, vectors, embedder, report, progress)
     started = time.perf_counter()
     all_passages = catalog.all_passages()
+    fields = [lexical_fields(p) for p in all_passages]
     lexical = LexicalIndex.build(
-        [p.id for p in all_passages], [lexical_text(p) for p in all_passages]
+        [p.id for p in all_passages], [a for a, _ in fields], [q for _, q in fields]
     )
     lexical.save(generation / LEXICAL)
     dimension = embedder.dimension if embedder else (identity or {}).get("embedding_dimension", 0)

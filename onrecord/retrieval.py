@@ -36,7 +36,7 @@ def search(
         dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
     timings["dense"] = time.perf_counter() - started
     started = time.perf_counter()
-    lexical = reader.lexical.search(query, settings.candidates, mask)
+    lexical = reader.lexical.search(query, settings.candidates, mask, settings.question_weight)
     timings["lexical"] = time.perf_counter() - started
     fused = reciprocal_rank_fusion(
         {"dense": [pid for pid, _ in dense], "lexical": [pid for pid, _ in lexical]},

@@ -50,6 +50,13 @@ class SearchSettings(BaseModel):
         50, ge=1, description="Candidates taken from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    question_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Keyword search: weight of a match in the journalist's question, "
+        "relative to one in the official's answer.",
+    )
     exact_dense_max: int = Field(
         300_000,
         ge=0,

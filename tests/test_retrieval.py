@@ -7,6 +7,7 @@ import pytest
 
 from onrecord.embeddings import Embedder
 from onrecord.index.dense import DenseMatrix
+from onrecord.index.lexical import LexicalIndex
 from onrecord.index.reader import IndexReader
 from onrecord.retrieval import search
 from onrecord.settings import SearchSettings
@@ -60,3 +61,39 @@ def test_filters_hold_in_both_dense_paths(reader, embedder, exact_dense_max):
     for hit in hits:
         assert "Lavrov" in hit.speaker
         assert hit.date is not None and "2020-01-01" <= hit.date <= "2020-12-31"
+
+
+def test_answer_matches_outrank_question_only_matches_in_keyword_search():
+    """Same words, once in the official's answer and once only in the question put to him."""
+    index = LexicalIndex.build(
+        ["in-answer", "in-question"],
+        ["Lavrov the open skies treaty is a pillar of security", "Lavrov we discussed trade"],
+        ["what about trade?", "what about the open skies treaty?"],
+    )
+    ranked = index.search("open skies treaty", 2)
+    assert [pid for pid, _ in ranked] == ["in-answer", "in-question"]
+    assert ranked[0][1] > ranked[1][1] > 0
+    assert [pid for pid, _ in index.search("open skies treaty", 2, question_weight=0)] == [
+        "in-answer"
+    ]
+
+
+HONG_KONG = "The Hong Kong-related problems they are trying to exploit are the PRC’s internal"
+OPEN_SKIES_QUESTION = "My first question is about the US announcement"
+
+
+@pytest.mark.parametrize("question_weight", [0.5, 0.0])
+def test_official_answer_outranks_a_passage_that_only_has_the_question(
+    reader, embedder, question_weight
+):
+    """In the real MFA transcript one question asks about the Open Skies Treaty and then
+    about Hong Kong; Lavrov answers on Hong Kong first, then at length on the treaty. Every
+    piece of his answer carries that question as context, so every piece matches "Hong Kong"
+    through the journalist's words: the piece whose own words are about Hong Kong must come
+    first, above the pieces that match only through the question."""
+    settings = SearchSettings(question_weight=question_weight)
+    query = "Does Russia think US sanctions against China over Hong Kong are justified?"
+    hits = search(reader, embedder, query, SearchFilters(), settings, k=10)
+    same_question = [h for h in hits if OPEN_SKIES_QUESTION in h.question]
+    assert len(same_question) >= 2, "the other pieces of that answer should be candidates"
+    assert HONG_KONG in hits[0].text, [h.text[:60] for h in hits]
