@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from onrecord.cli import main
+
 START_TIMEOUT = 60.0
 
 
@@ -100,3 +102,21 @@ def module_chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
     server = ChromaServer(tmp_path_factory.mktemp("chroma") / "data").start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def onrecord_cli(monkeypatch, capsys):
+    """``onrecord`` (its ``main``) run in this process, with ``env`` set (fast: no new
+    interpreter). Returns (exit code, stdout, stderr)."""
+
+    def run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+        for name in ("ONRECORD_CHROMA_URL", "ONRECORD_CHROMA_AUTH_HEADER"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

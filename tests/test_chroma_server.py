@@ -16,7 +16,6 @@ import pytest
 
 from ingest.pipeline import ingest_paths
 from onrecord.assistant import Assistant
-from onrecord.cli import main
 from onrecord.index.generation_vectors import NAMESPACE
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
@@ -45,23 +44,6 @@ def onrecord(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         timeout=300,
         env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
     )
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    """The command's ``main`` in this process, with ``env`` set: (exit code, stdout, stderr)."""
-
-    def run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-        for name in ("ONRECORD_CHROMA_URL", "ONRECORD_CHROMA_AUTH_HEADER"):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +102,14 @@ def test_answers_through_the_server_match_the_embedded_index(
         assert text[citation.start : citation.end] == citation.quote
 
 
-def test_onrecord_ask_and_info_through_the_server(server_index, module_chroma_server, cli):
+def test_onrecord_ask_and_info_through_the_server(server_index, module_chroma_server, onrecord_cli):
     env = {"ONRECORD_CHROMA_URL": module_chroma_server.url}
     ask = onrecord("ask", GAS, "--index", str(server_index), "--json", env=env)
     assert ask.returncode == 0, ask.stderr
     payload = json.loads(ask.stdout)
     assert payload["found"] and payload["citations"]
     assert all(c["verified"] and c["speaker"] == "Dmitry Medvedev" for c in payload["citations"])
-    code, out, err = cli("info", "--index", str(server_index), env=env)
+    code, out, err = onrecord_cli("info", "--index", str(server_index), env=env)
     assert code == 0, err
     assert f"vectors: Chroma server {module_chroma_server.url}, collection onrecord-" in out
 
@@ -140,7 +122,7 @@ def test_another_embedding_model_is_refused_in_server_mode(server_index, module_
 
 
 def test_the_modes_are_never_mixed_up(
-    server_index, built_index, module_chroma_server, tmp_path, cli
+    server_index, built_index, module_chroma_server, tmp_path, onrecord_cli
 ):
     with pytest.raises(IndexMismatch, match="set ONRECORD_CHROMA_URL"):
         IndexReader.open(server_index, make_settings(server_index))
@@ -151,28 +133,28 @@ def test_the_modes_are_never_mixed_up(
     local = tmp_path / "index"
     shutil.copytree(built_index, local)
     env = {"ONRECORD_CHROMA_URL": module_chroma_server.url}
-    code, _, err = cli("ingest", str(FIXTURES / "generic"), "--index", str(local), env=env)
+    code, _, err = onrecord_cli("ingest", str(FIXTURES / "generic"), "--index", str(local), env=env)
     assert code == 3 and err.startswith("error: ") and "embedded Chroma" in err
 
 
 def test_the_auth_header_reaches_the_server_and_is_never_shown(
-    server_index, module_chroma_server, tmp_path, embedder, cli
+    server_index, module_chroma_server, tmp_path, embedder, onrecord_cli
 ):
     shown = []
     with auth_proxy(module_chroma_server.url, "Authorization", TOKEN) as proxy:
         env = {"ONRECORD_CHROMA_URL": proxy.url}
-        code, out, err = cli("info", "--index", str(server_index), env=env)
+        code, out, err = onrecord_cli("info", "--index", str(server_index), env=env)
         assert code == 3 and err.count("\n") == 1 and "refused the request (HTTP 401)" in err
         assert "ONRECORD_CHROMA_AUTH_HEADER" in err
         env["ONRECORD_CHROMA_AUTH_HEADER"] = "Authorization: Bearer canary-token-wrong"
-        code, out, err = cli("info", "--index", str(server_index), env=env)
+        code, out, err = onrecord_cli("info", "--index", str(server_index), env=env)
         assert code == 3 and "did not accept the header" in err
         shown += [out, err]
         assert proxy.seen and not any(s.authorised for s in proxy.seen)
         proxy.seen.clear()
 
         env["ONRECORD_CHROMA_AUTH_HEADER"] = f"Authorization: {TOKEN}"
-        code, out, err = cli("ask", GAS, "--index", str(server_index), "--json", env=env)
+        code, out, err = onrecord_cli("ask", GAS, "--index", str(server_index), "--json", env=env)
         assert code == 0, err
         assert json.loads(out)["citations"]
         shown += [out, err]
@@ -183,7 +165,7 @@ def test_the_auth_header_reaches_the_server_and_is_never_shown(
         report = ingest_paths([FIXTURES / "generic"], settings, embedder=embedder, progress=False)
         assert report.passages_total > 0 and not report.failed
         assert assert_index_whole(tmp_path / "index", settings) == report.passages_total
-        code, out, err = cli("info", "--index", str(tmp_path / "index"), "--json", env=env)
+        code, out, err = onrecord_cli("info", "--index", str(tmp_path / "index"), "--json", env=env)
         assert code == 0, err
         shown += [out, err]
     methods = {s.method for s in proxy.seen}
