@@ -14,10 +14,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromadb
 import httpx
 import pytest
 
 from onrecord.cli import main
+from onrecord.index.generation_vectors import NAMESPACE
 
 START_TIMEOUT = 60.0
 
@@ -34,6 +36,13 @@ def chroma_command() -> str:
     if not found:
         pytest.fail("the `chroma` command (from the chromadb package) is not installed")
     return found
+
+
+def server_collections(url: str, index_dir) -> list[str]:
+    """Collections of this index (its namespace prefix) on the server, sorted."""
+    prefix = f"onrecord-{(index_dir / NAMESPACE).read_text().strip()}-"
+    client = chromadb.HttpClient(host=url)
+    return sorted(c.name for c in client.list_collections() if c.name.startswith(prefix))
 
 
 class ChromaServer:

@@ -11,28 +11,20 @@ import shutil
 import subprocess
 import sys
 
-import chromadb
 import pytest
 
 from ingest.pipeline import ingest_paths
 from onrecord.assistant import Assistant
-from onrecord.index.generation_vectors import NAMESPACE
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader
 from tests.auth_proxy import auth_proxy
+from tests.chroma_server import server_collections
 from tests.conftest import FIXTURES, make_settings
 from tests.indexcheck import assert_index_whole
 
 GAS = "What did Medvedev tell Miller to do about the Belarus gas debt?"
 TOKEN = "Bearer canary-token-52c1e0"  # noqa: S105 - a test canary, not a secret
-
-
-def server_collections(url: str, index_dir) -> list[str]:
-    """Collections of this index (its namespace prefix) on the server, sorted."""
-    prefix = f"onrecord-{(index_dir / NAMESPACE).read_text().strip()}-"
-    client = chromadb.HttpClient(host=url)
-    return sorted(c.name for c in client.list_collections() if c.name.startswith(prefix))
 
 
 def onrecord(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
