@@ -1,8 +1,9 @@
 """The ``onrecord`` command: a thin shell over the library calls.
 
 Exit codes: 0 success; 1 some files failed (ingest), nothing usable (search) or the quality
-gate failed (eval); 2 usage errors; 3 the index is busy, missing or was built with another
-embedding model; 4 some evaluation questions failed to run (the rest were scored).
+gate failed (eval); 2 usage errors (and invalid settings); 3 the index is busy, missing, was
+built with another embedding model, or its Chroma server cannot be used; 4 some evaluation
+questions failed to run (the rest were scored).
 """
 
 from __future__ import annotations
