@@ -114,7 +114,7 @@ def test_another_embedding_model_is_refused_in_server_mode(server_index, module_
 
 
 def test_the_modes_are_never_mixed_up(
-    server_index, built_index, module_chroma_server, tmp_path, onrecord_cli
+    server_index, built_index, module_chroma_server, tmp_path, embedder, onrecord_cli
 ):
     with pytest.raises(IndexMismatch, match="set ONRECORD_CHROMA_URL"):
         IndexReader.open(server_index, make_settings(server_index))
@@ -127,6 +127,14 @@ def test_the_modes_are_never_mixed_up(
     env = {"ONRECORD_CHROMA_URL": module_chroma_server.url}
     code, _, err = onrecord_cli("ingest", str(FIXTURES / "generic"), "--index", str(local), env=env)
     assert code == 3 and err.startswith("error: ") and "embedded Chroma" in err
+    # --rebuild moves it to the server; then it is the embedded reader that is refused.
+    settings = make_settings(local, chroma_url=module_chroma_server.url)
+    ingest_paths([FIXTURES / "generic"], settings, rebuild=True, embedder=embedder, progress=False)
+    assert (
+        assert_index_whole(local, settings) == IndexReader.open(local, settings).stats()["passages"]
+    )
+    with pytest.raises(IndexMismatch, match="set ONRECORD_CHROMA_URL"):
+        IndexReader.open(local, make_settings(local, chroma_url=None))  # None: not the env's
 
 
 def test_the_auth_header_reaches_the_server_and_is_never_shown(

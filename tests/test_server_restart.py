@@ -82,8 +82,9 @@ def test_a_server_down_at_start_is_a_clear_message_until_it_is_back(
 ):
     server.stop()
     env = {"ONRECORD_CHROMA_URL": server.url}
-    code, _, err = onrecord_cli("info", "--index", str(index_dir), env=env)
-    assert code == 3 and err.startswith(f"error: the Chroma server at {server.url} {DOWN}")
+    for command in (["info"], ["ingest", str(FIXTURES / "generic")]):
+        code, _, err = onrecord_cli(*command, "--index", str(index_dir), env=env)
+        assert code == 3 and err.startswith(f"error: the Chroma server at {server.url} {DOWN}")
     app = start(monkeypatch, index_dir)
     assert not app.exception
     assert "cannot be read right now" in app.error[0].value and DOWN in app.error[0].value
@@ -91,5 +92,5 @@ def test_a_server_down_at_start_is_a_clear_message_until_it_is_back(
     server.start()
     app.run()  # the same app process, the next page run
     assert not app.exception and not app.error
-    assert "7 transcripts" in app.caption[0].value
+    assert "7 transcripts" in app.caption[0].value  # the refused ingest changed nothing
     assert last(ask(app, GAS)).answer.citations
