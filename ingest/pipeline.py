@@ -22,6 +22,13 @@ from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcri
 from ingest.reader import UnreadableFile, read_transcript_file
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.catalog import Catalog
+from onrecord.index.chroma_server import VectorServerUnavailable
+from onrecord.index.generation_vectors import (
+    META,
+    check_vector_mode,
+    drop_unused_collections,
+    open_for_writing,
+)
 from onrecord.index.generations import (
     WriterLock,
     current_generation,
@@ -94,7 +101,7 @@ def ingest_paths(
     started = time.perf_counter()
     report = IngestReport()
     index_dir = settings.index_dir
-    with WriterLock(index_dir):
+    with WriterLock(index_dir, wait=settings.ingest.lock_wait):
         current = current_generation(index_dir)
         _remove_unpublished(index_dir, current)
         catalog = Catalog(current / CATALOG, readonly=True) if current and not rebuild else None
@@ -103,6 +110,9 @@ def ingest_paths(
             check_identity(identity, settings, embedder.dimension)
         else:
             check_identity(identity, settings)
+        if catalog:
+            check_vector_mode(catalog.get_meta(META), settings)
+        drop_unused_collections(settings, index_dir)  # left by a killed ingest (server mode)
         known = catalog.content_hashes() if catalog else {}
         known_paths = catalog.transcript_paths() if catalog else {}
         if catalog:
@@ -248,7 +258,7 @@ def _write_generation(
     started = time.perf_counter()
     generation = new_generation(index_dir, copy_from=current)
     catalog = Catalog(generation / CATALOG)
-    vectors = VectorStore(generation / CHROMA)
+    vectors = open_for_writing(settings, index_dir, generation, catalog)
     for doc_id in report.removed:
         vectors.delete(catalog.delete_transcript(doc_id))
     fresh: list[Passage] = []
@@ -288,6 +298,10 @@ def _write_generation(
         )
     del vectors
     publish(index_dir, generation)
+    try:
+        drop_unused_collections(settings, index_dir)
+    except VectorServerUnavailable as err:
+        report.warnings.append(f"old collections not deleted yet (the next ingest will): {err}")
     report.seconds["write"] += time.perf_counter() - started
     return generation
 

@@ -1,8 +1,9 @@
 """The ``onrecord`` command: a thin shell over the library calls.
 
 Exit codes: 0 success; 1 some files failed (ingest), nothing usable (search) or the quality
-gate failed (eval); 2 usage errors; 3 the index is busy, missing or was built with another
-embedding model; 4 some evaluation questions failed to run (the rest were scored).
+gate failed (eval); 2 usage errors (and invalid settings); 3 the index is busy, missing, was
+built with another embedding model, or its Chroma server cannot be used; 4 some evaluation
+questions failed to run (the rest were scored).
 """
 
 from __future__ import annotations
@@ -31,14 +32,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = _parser()
     args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from onrecord.index.chroma_server import VectorServerUnavailable
     from onrecord.index.generations import IndexBusy
     from onrecord.index.identity import IndexMismatch
     from onrecord.index.reader import IndexUnavailable
 
-    settings = load_settings(index_dir=args.index)
+    try:
+        settings = load_settings(index_dir=args.index)
+    except ValidationError as err:  # values are not repeated: they may be secrets
+        print(f"error: invalid setting: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args, settings)
-    except (IndexBusy, IndexMismatch, IndexUnavailable) as err:
+    except (IndexBusy, IndexMismatch, IndexUnavailable, VectorServerUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INDEX
 
@@ -65,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do nothing when the index already holds transcripts",
     )
     ingest.add_argument("--root", type=Path, help="refuse paths resolving outside this folder")
+    ingest.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="if another ingest is writing the index, wait for it up to SECONDS (default: exit 3)",
+    )
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
     ingest.set_defaults(run=_ingest)
 
@@ -144,6 +158,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.root:
         settings.ingest.root = args.root
+    if args.wait is not None:
+        settings.ingest.lock_wait = max(args.wait, 0.0)
     if args.if_empty and current_generation(settings.index_dir):
         print(f"index {settings.index_dir} already exists; nothing to do (--if-empty)")
         return EXIT_OK
@@ -210,6 +226,9 @@ def _info(args: argparse.Namespace, settings: Settings) -> int:
         f"sources: {', '.join(f'{k} {v}' for k, v in stats['sources'].items())}"
     )
     print(f"dates: {stats['date_range'][0]} to {stats['date_range'][1]}")
+    vectors = stats.get("vectors", {})
+    if vectors.get("backend") == "server":
+        print(f"vectors: Chroma server {vectors['url']}, collection {vectors['collection']}")
     print(
         f"embedding model: {identity.get('embedding_model')} "
         f"({identity.get('embedding_dimension')} dimensions)"

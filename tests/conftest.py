@@ -13,6 +13,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from onrecord.embeddings import load_embedder
 from onrecord.settings import EmbeddingSettings, Settings
+from tests.chroma_server import (  # noqa: F401 - fixtures, used by name
+    chroma_server,
+    module_chroma_server,
+    onrecord_cli,
+)
 from tests.fake_openai import fake_openai  # noqa: F401 - a fixture, used by name
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,10 +10,11 @@ from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
 
 
-def assert_index_whole(index_dir: Path) -> int:
+def assert_index_whole(index_dir: Path, settings: Settings | None = None) -> int:
     """Every catalog passage has exactly one vector, and a query with the passage's own
-    vector finds it first; the lexical index covers the same ids. Returns the passage count."""
-    reader = IndexReader.open(index_dir, Settings(index_dir=index_dir))
+    vector finds it first; the lexical index covers the same ids. Returns the passage count.
+    ``settings`` (e.g. with a Chroma server URL) default to the embedded index."""
+    reader = IndexReader.open(index_dir, settings or Settings(index_dir=index_dir))
     ids = reader.catalog.passage_ids()
     assert len(ids) == len(set(ids))
     assert reader.vectors.count() == len(ids)

@@ -16,6 +16,7 @@ can finish.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -29,6 +30,7 @@ CURRENT = "CURRENT"
 PREFIX = "gen-"
 LOCK = "ingest.lock"
 HOLDER = "ingest.holder.json"
+log = logging.getLogger(__name__)
 
 
 class IndexBusy(Exception):
@@ -84,10 +86,12 @@ def remove_stale(index_dir: Path, keep: set[str]) -> None:
 
 
 class WriterLock:
-    """The single-writer lock of one index folder, naming its holder when busy."""
+    """The single-writer lock of one index folder, naming its holder when busy. With
+    ``wait`` > 0 a second writer queues for up to that many seconds instead of giving up."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, wait: float = 0.0) -> None:
         self.index_dir = index_dir
+        self.wait = wait
         self.lock = FileLock(str(index_dir / LOCK), timeout=0)
 
     def __enter__(self) -> WriterLock:
@@ -95,7 +99,11 @@ class WriterLock:
         try:
             self.lock.acquire()
         except Timeout as err:
-            raise IndexBusy(f"index {self.index_dir} is being written by {self.holder()}") from err
+            if self.wait <= 0:
+                raise IndexBusy(
+                    f"index {self.index_dir} is being written by {self.holder()}"
+                ) from err
+            self._queue()
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -104,6 +112,21 @@ class WriterLock:
         }
         (self.index_dir / HOLDER).write_text(json.dumps(holder), encoding="utf-8")
         return self
+
+    def _queue(self) -> None:
+        log.warning(
+            "index %s is being written by %s; waiting up to %.0f s",
+            self.index_dir,
+            self.holder(),
+            self.wait,
+        )
+        try:
+            self.lock.acquire(timeout=self.wait)
+        except Timeout as err:
+            raise IndexBusy(
+                f"index {self.index_dir} is still being written by {self.holder()} "
+                f"after waiting {self.wait:.0f} s"
+            ) from err
 
     def __exit__(self, *exc: object) -> None:
         (self.index_dir / HOLDER).unlink(missing_ok=True)

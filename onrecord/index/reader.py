@@ -10,6 +10,7 @@ import numpy as np
 from ingest.speakers import speaker_matches
 from onrecord.index.catalog import Catalog
 from onrecord.index.dense import DenseMatrix
+from onrecord.index.generation_vectors import open_for_reading
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import check_identity
 from onrecord.index.lexical import LexicalIndex
@@ -50,7 +51,7 @@ class IndexReader:
         identity = catalog.get_meta("identity") or {}
         check_identity(identity, settings)
         lexical = LexicalIndex.load(generation / LEXICAL)
-        vectors = VectorStore(generation / CHROMA, create=False)
+        vectors = open_for_reading(settings, generation, catalog)
         passages = catalog.all_passages()
         speakers = sorted({p.speaker for p in passages})
         docs = sorted({p.doc_id for p in passages})
@@ -75,7 +76,8 @@ class IndexReader:
     def dense(self) -> DenseMatrix:
         """The in-memory copy of the vectors (loaded from Chroma on first use)."""
         if self._dense is None:
-            self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
+            with self.vectors.errors():
+                self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
         return self._dense
 
     def is_stale(self) -> bool:
@@ -133,5 +135,6 @@ class IndexReader:
             "date_range": [first, last],
             "embedding_model": self.identity.get("embedding_model"),
             "identity": self.identity,
+            "vectors": self.vectors.describe(),
             "built": self.catalog.get_meta("built"),
         }

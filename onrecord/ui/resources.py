@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from onrecord.embeddings import Embedder, load_embedder
+from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader, IndexUnavailable
@@ -82,6 +83,12 @@ def open_index(settings: Settings, conversation: bool) -> IndexView | None:
         index = None
     except IndexMismatch as err:
         st.error(f"This index cannot be used: {escape_markdown(str(err))}", icon=":material/block:")
+        return None
+    except VectorServerUnavailable as err:  # not cached: the next page run tries again
+        st.error(
+            f"The index cannot be read right now: {escape_markdown(str(err))}",
+            icon=":material/cloud_off:",
+        )
         return None
     except Exception as err:  # a damaged or unreadable index: a message, never a traceback
         log.exception("opening the index failed")
