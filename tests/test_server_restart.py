@@ -104,7 +104,7 @@ def test_a_server_down_at_start_is_a_clear_message_until_it_is_back(
 def test_with_the_in_memory_copy_an_outage_after_loading_does_not_stop_answers(
     server, index_dir, embedder
 ):
-    settings = make_settings(index_dir, chroma_url=server.url)
+    settings = make_settings(index_dir, chroma_url=server.url, search={"exact_dense_max": 300_000})
     assistant = Assistant(settings, IndexReader.open(index_dir, settings), embedder)
     before = assistant.answer(GAS)
     assert before.found and before.citations
