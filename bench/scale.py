@@ -175,7 +175,11 @@ def memory(index_dir: Path, chroma_url: str | None, questions: list[str]) -> dic
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_mode(mode: str, corpus: Path, embedder: Embedder, questions: list[str], temp: Path) -> dict:
+def run_mode(
+    mode: str, corpus: Path, embedder: Embedder, model: Embedder, questions: list[str], temp: Path
+) -> dict:
+    """``embedder`` ingests (possibly through the cache); ``model`` answers (never cached:
+    a cached quote-selection embedding would make a second run look faster than it is)."""
     folder = temp / mode
     index_dir = folder / "index"
     with chroma_server(folder / "server") if mode == "server" else _nothing() as url:
@@ -187,7 +191,7 @@ def run_mode(mode: str, corpus: Path, embedder: Embedder, questions: list[str], 
         log(f"{mode}: ingested {report.passages_total} passages in {ingest_s:.0f} s")
         size = folder_mb(folder)
         reader = IndexReader.open(index_dir, settings)
-        assistant = Assistant(settings, reader, embedder)
+        assistant = Assistant(settings, reader, model)
         lat = latencies(assistant, questions)
         mem = memory(index_dir, url, questions)
     return {
@@ -240,13 +244,13 @@ def main() -> None:
     args = parser.parse_args()
     lines = args.questions.read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
-    embedder: Embedder = load_embedder(EmbeddingSettings())
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, CACHE)
+    model = load_embedder(EmbeddingSettings())
+    embedder: Embedder = model if args.no_cache else CachedEmbedder(model, CACHE)
     results = []
     with tempfile.TemporaryDirectory(prefix="onrecord-scale-") as temp:
         for mode in args.modes:
-            results.append(run_mode(mode, args.corpus.resolve(), embedder, questions, Path(temp)))
+            corpus = args.corpus.resolve()
+            results.append(run_mode(mode, corpus, embedder, model, questions, Path(temp)))
             shutil.rmtree(Path(temp) / mode, ignore_errors=True)
     print("\n\n".join(table(r) for r in results))
     if args.json:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from onrecord.types import Role
 
@@ -369,8 +370,16 @@ def normalise_person(name: str) -> list[str]:
     """Lower-case name tokens without titles, for matching a filter to a speaker: the
     canonical name of ``name`` read as a label (``President of Russia Vladimir Putin`` ->
     ``vladimir putin``, ``MS. PSAKI`` -> ``psaki``)."""
+    return list(_normalised(name))
+
+
+@lru_cache(maxsize=65_536)
+def _normalised(name: str) -> tuple[str, ...]:
+    """Cached: every filtered search matches the filter against every indexed speaker."""
     words = _words(canonical_names([name]).get(name) or clean_label(name))
-    return [_bare(w) for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
+    return tuple(
+        _bare(w) for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS
+    )
 
 
 def speaker_matches(query: str, speaker: str) -> bool:
