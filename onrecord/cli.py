@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onrecord.settings import Settings, load_settings
+from onrecord.sqlite_guard import ensure_modern_sqlite
 
 if TYPE_CHECKING:  # heavy imports stay lazy: `onrecord --help` must be instant
     from ingest.pipeline import IngestReport
@@ -27,6 +28,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX, EXIT_QUESTIONS_FAILED = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_modern_sqlite()  # before any command imports chromadb
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = _parser()
