@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         description="JSONL file for the app's thumbs up/down (default: feedback.jsonl "
         "in the index folder).",
     )
+    deploy_index: Path | None = Field(
+        REPO_ROOT / "deploy" / "index",
+        description="Deploy artifact (from `onrecord build-deploy-index`) that the app "
+        "checks and installs into the index folder when that holds no index; empty: never.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -125,6 +130,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_BASE_URL", "ONRECORD_OPENAI_BASE_URL"),
         description="OpenAI-compatible endpoint, e.g. a local server; default OpenAI's.",
     )
+
+    @field_validator("deploy_index", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     def llm_enabled(self) -> bool:
         """LLM mode is possible: a key is configured (any value for local servers)."""

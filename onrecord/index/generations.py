@@ -84,11 +84,12 @@ def remove_stale(index_dir: Path, keep: set[str]) -> None:
 
 
 class WriterLock:
-    """The single-writer lock of one index folder, naming its holder when busy."""
+    """The single-writer lock of one index folder, naming its holder when busy (after
+    waiting up to ``wait`` seconds for it)."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, wait: float = 0) -> None:
         self.index_dir = index_dir
-        self.lock = FileLock(str(index_dir / LOCK), timeout=0)
+        self.lock = FileLock(str(index_dir / LOCK), timeout=wait)
 
     def __enter__(self) -> WriterLock:
         self.index_dir.mkdir(parents=True, exist_ok=True)
