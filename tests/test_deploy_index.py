@@ -142,6 +142,15 @@ def test_a_corrupt_archive_is_refused_and_nothing_is_installed(artifact, tmp_pat
     assert not list(settings.index_dir.glob("gen-*"))
 
 
+def test_a_git_lfs_pointer_instead_of_the_archive_is_named_as_such(artifact, tmp_path):
+    (artifact / ARCHIVE).write_text(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 2867984\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DeployIndexError, match="Git LFS pointer"):
+        install_artifact(artifact, settings_for(tmp_path / "index", artifact))
+
+
 def test_files_that_do_not_match_the_manifest_are_refused(artifact, tmp_path):
     edit_manifest(artifact, lambda m: m["files"][0].update(sha256="0" * 64))
     settings = settings_for(tmp_path / "index", artifact)

@@ -162,6 +162,11 @@ def check_artifact(artifact: Path, settings: Settings) -> dict:
         )
     archive = artifact / manifest.get("archive", ARCHIVE)
     actual = sha256_file(archive) if archive.is_file() else "missing"
+    if actual != manifest["sha256"] and is_lfs_pointer(archive):
+        raise DeployIndexError(
+            f"{archive} is a Git LFS pointer, not the archive: this checkout did not fetch "
+            "LFS files (`git lfs pull`), or commit the archive to git itself."
+        )
     if actual != manifest["sha256"]:
         raise DeployIndexError(
             f"the deploy index archive {archive} is corrupt or incomplete (sha256 {actual[:12]}, "
@@ -169,6 +174,14 @@ def check_artifact(artifact: Path, settings: Settings) -> dict:
             "`onrecord build-deploy-index`, or restore both files from git."
         )
     return manifest
+
+
+def is_lfs_pointer(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(64).startswith(b"version https://git-lfs.github.com/spec/")
+    except OSError:
+        return False
 
 
 # --- installing ----------------------------------------------------------------------------
