@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,25 @@ def test_a_git_lfs_pointer_instead_of_the_archive_is_named_as_such(artifact, tmp
     )
     with pytest.raises(DeployIndexError, match="Git LFS pointer"):
         install_artifact(artifact, settings_for(tmp_path / "index", artifact))
+
+
+def test_an_archive_member_outside_the_generation_is_refused(artifact, tmp_path):
+    evil = tmp_path / "evil.txt"
+    evil.write_text("planted\n", encoding="utf-8")
+    with tarfile.open(artifact / ARCHIVE, "w:gz") as tar:
+        tar.add(evil, arcname="../escaped.txt")
+    size, digest = evil.stat().st_size, sha256_file(evil)
+
+    def planted(manifest: dict) -> None:
+        manifest.update(sha256=sha256_file(artifact / ARCHIVE))
+        manifest["files"] = [{"path": "../escaped.txt", "bytes": size, "sha256": digest}]
+
+    edit_manifest(artifact, planted)
+    settings = settings_for(tmp_path / "index", artifact)
+    with pytest.raises(DeployIndexError, match="does not hold the files"):
+        install_artifact(artifact, settings)
+    assert not (tmp_path / "index" / "escaped.txt").exists()
+    assert not (tmp_path / "escaped.txt").exists()
 
 
 def test_files_that_do_not_match_the_manifest_are_refused(artifact, tmp_path):

@@ -22,9 +22,10 @@ import json
 import os
 import shutil
 import tarfile
+import zlib
 from collections.abc import Iterable
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from onrecord import __version__
 from onrecord.index.generations import (
@@ -126,6 +127,8 @@ def read_manifest(artifact: Path) -> dict:
         raise DeployIndexError(f"cannot read {artifact / MANIFEST}: {err}") from err
     if not isinstance(manifest, dict) or not {"sha256", "identity", "files"} <= manifest.keys():
         raise DeployIndexError(f"{artifact / MANIFEST} is not a deploy index manifest")
+    if manifest.setdefault("archive", ARCHIVE) != Path(str(manifest["archive"])).name:
+        raise DeployIndexError(f"{artifact / MANIFEST} names an archive outside its folder")
     return manifest
 
 
@@ -160,7 +163,7 @@ def check_artifact(artifact: Path, settings: Settings) -> dict:
             f"Rebuild it with this code and settings: `onrecord build-deploy-index PATH... "
             f"--out {artifact}`."
         )
-    archive = artifact / manifest.get("archive", ARCHIVE)
+    archive = artifact / manifest["archive"]
     actual = sha256_file(archive) if archive.is_file() else "missing"
     if actual != manifest["sha256"] and is_lfs_pointer(archive):
         raise DeployIndexError(
@@ -174,6 +177,11 @@ def check_artifact(artifact: Path, settings: Settings) -> dict:
             "`onrecord build-deploy-index`, or restore both files from git."
         )
     return manifest
+
+
+def _plain(member: tarfile.TarInfo) -> bool:
+    path = PurePosixPath(member.name)
+    return member.isfile() and not path.is_absolute() and ".." not in path.parts
 
 
 def is_lfs_pointer(path: Path) -> bool:
@@ -226,7 +234,7 @@ def install_artifact(artifact: Path, settings: Settings) -> dict | None:
         manifest = check_artifact(artifact, settings)
         generation = new_generation(index_dir, None)
         try:
-            extract(artifact / manifest.get("archive", ARCHIVE), generation, manifest["files"])
+            extract(artifact / manifest["archive"], generation, manifest["files"])
             marker = {"generation": generation.name, "sha256": manifest["sha256"]}
             write_json(index_dir / MARKER, marker)
             publish(index_dir, generation)
@@ -237,12 +245,23 @@ def install_artifact(artifact: Path, settings: Settings) -> dict | None:
 
 
 def extract(archive: Path, generation: Path, files: list[dict]) -> None:
-    """Unpack into ``generation`` and check each file against the manifest's list."""
-    with tarfile.open(archive, "r:gz") as tar:
-        names = sorted(m.name for m in tar.getmembers())
-        if names != sorted(f["path"] for f in files):
-            raise DeployIndexError(f"{archive} does not hold the files its manifest lists")
-        tar.extractall(generation, filter="data")
+    """Unpack into ``generation`` and check each file against the manifest's list. Only
+    regular files with plain relative paths are accepted."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = tar.getmembers()
+            names = sorted(m.name for m in members)
+            if names != sorted(f["path"] for f in files) or not all(map(_plain, members)):
+                raise DeployIndexError(f"{archive} does not hold the files its manifest lists")
+            for member in members:
+                target = generation / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = tar.extractfile(member)
+                assert source is not None  # a regular file, checked above
+                with source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+    except (tarfile.TarError, EOFError, zlib.error) as err:
+        raise DeployIndexError(f"{archive} cannot be unpacked: {err}") from err
     for entry in files:
         path = generation / entry["path"]
         if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:

@@ -83,9 +83,10 @@ def install_deploy_index(settings: Settings) -> bool:
     try:
         with st.spinner("Installing the deployed index…"):
             manifest = install_artifact(artifact, settings)
-    except (DeployIndexError, IndexBusy, OSError) as err:
-        log.warning("deploy index not installed: %s", err)
-        message = escape_markdown(str(err))
+    except Exception as err:  # refused, busy, unwritable, or unexpected: a message, no traceback
+        known = isinstance(err, DeployIndexError | IndexBusy | OSError)
+        log.log(logging.WARNING if known else logging.ERROR, "deploy index not installed: %s", err)
+        message = escape_markdown(str(err) if known else f"{type(err).__name__}: {err}")
         if serving:
             st.warning(f"The deploy index was not updated: {message}", icon=":material/warning:")
             return True
