@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup app index test lint format bench eval baseline clean-index
+.PHONY: setup app index test lint format bench eval baseline clean-index deploy-index
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ eval: index  ## evaluate the sample question set on the sample index (quotes mod
 baseline: index  ## deliberately accept the current quality as the new CI baseline
 	$(BIN)/onrecord eval data/questions/sample.jsonl --mode quotes --out eval-out
 	cp eval-out/summary.json data/questions/baseline-summary.json
+
+deploy-index: setup  ## rebuild the committed deploy artifact deploy/index from data/sample
+	$(BIN)/onrecord build-deploy-index data/sample --out deploy/index
 
 clean-index:
 	rm -rf vectorstore/gen-* vectorstore/CURRENT vectorstore/ingest.*

@@ -6,6 +6,11 @@ by ``onrecord.ui`` (tested without a browser); answers come from ``onrecord.assi
 
 from __future__ import annotations
 
+from onrecord.sqlite_guard import ensure_modern_sqlite
+
+# First, before anything imports chromadb: Streamlit Community Cloud's SQLite is too old for it.
+ensure_modern_sqlite()
+
 import logging
 import os
 from dataclasses import dataclass

@@ -99,8 +99,11 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 120) -> 
     raise SystemExit("streamlit did not become healthy")
 
 
-def one_run(index: Path, workdir: Path) -> dict[str, float]:
-    """Launch, render, answer once; the numbers of COLUMNS."""
+def one_run(
+    index: Path, workdir: Path, python: str = sys.executable, app_dir: Path = REPO_ROOT
+) -> dict[str, float]:
+    """Launch ``app_dir/app.py`` with ``python``, render, answer twice; the numbers of
+    COLUMNS."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -109,13 +112,13 @@ def one_run(index: Path, workdir: Path) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ONRECORD_"))}
     env |= {"ONRECORD_INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
+        python, "-m", "streamlit", "run", str(app_dir / "app.py"),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--secrets.files", str(secrets),
     ]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         wait_healthy(port, process)

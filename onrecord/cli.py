@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from onrecord.settings import Settings, load_settings
+from onrecord.sqlite_guard import ensure_modern_sqlite
 
 if TYPE_CHECKING:  # heavy imports stay lazy: `onrecord --help` must be instant
     from ingest.pipeline import IngestReport
@@ -28,6 +29,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX, EXIT_QUESTIONS_FAILED = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_modern_sqlite()  # before any command imports chromadb
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = _parser()
@@ -133,6 +135,25 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
     evaluate.set_defaults(run=_eval)
 
+    deploy = commands.add_parser(
+        "build-deploy-index",
+        help="build an index artifact (manifest + checksum) for a deployed app",
+        description="Ingest PATHs from scratch into a self-contained artifact that the app "
+        "installs at start when its index folder is empty (e.g. on Streamlit Community Cloud).",
+    )
+    deploy.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: data/sample, the bundled sample corpus)",
+    )
+    deploy.add_argument(
+        "--out", type=Path, help="artifact folder (default: deploy/index or ONRECORD_DEPLOY_INDEX)"
+    )
+    deploy.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    deploy.set_defaults(run=_build_deploy_index, index=None)
+
     for sub in (ingest, info, search, ask, evaluate):
         sub.add_argument(
             "--index",
@@ -206,6 +227,41 @@ def _print_report(report: IngestReport) -> None:
         f"{data['transcripts_total']} transcripts, {data['passages_total']} passages"
     )
     print(f"time: {data['seconds'].get('total', 0):.1f}s")
+
+
+def _build_deploy_index(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.deploy import build_deploy_index
+    from onrecord.settings import REPO_ROOT
+
+    out = args.out or settings.deploy_index
+    if out is None:
+        print("error: give --out DIR (ONRECORD_DEPLOY_INDEX is empty)", file=sys.stderr)
+        return EXIT_USAGE
+    # Paths as the catalog and manifest will record them: relative when under this folder.
+    paths = [_relative(p) for p in (args.paths or [REPO_ROOT / "data" / "sample"])]
+    build = build_deploy_index(paths, out, settings, progress=sys.stderr.isatty())
+    if build.manifest is None:
+        _print_report(build.report)
+        print(f"error: {out} not written: a deploy index needs every file indexed", file=sys.stderr)
+        return EXIT_FAILED
+    manifest = build.manifest
+    if args.json:
+        print(json.dumps(manifest, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(
+        f"wrote {out}/{manifest['archive']} ({manifest['bytes'] / 1e6:.1f} MB, sha256 "
+        f"{manifest['sha256'][:16]}…) and {out}/manifest.json: {manifest['transcripts']} "
+        f"transcripts, {manifest['passages']} passages, "
+        f"model {manifest['identity']['embedding_model']}"
+    )
+    return EXIT_OK
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _open_reader(settings: Settings) -> IndexReader:

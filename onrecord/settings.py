@@ -145,6 +145,11 @@ class Settings(BaseSettings):
         description="`Name: value` header sent with every request to the Chroma server, e.g. "
         "`Authorization: Bearer <token>` for a token-checking proxy (never printed or logged).",
     )
+    deploy_index: Path | None = Field(
+        REPO_ROOT / "deploy" / "index",
+        description="Deploy artifact (from `onrecord build-deploy-index`) that the app "
+        "checks and installs into the index folder when that holds no index; empty: never.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -192,6 +197,11 @@ class Settings(BaseSettings):
             return {}
         name, _, value = self.chroma_auth_header.get_secret_value().partition(":")
         return {name.strip(): value.strip()}
+
+    @field_validator("deploy_index", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     def llm_enabled(self) -> bool:
         """LLM mode is possible: a key is configured (any value for local servers)."""

@@ -222,6 +222,7 @@ def test_a_question_interrupted_by_a_rerun_is_kept_and_marked(monkeypatch, built
 
 # --- the index -----------------------------------------------------------------------------
 def test_an_empty_index_says_how_to_ingest(monkeypatch, tmp_path):
+    monkeypatch.setenv("ONRECORD_DEPLOY_INDEX", "")  # else the app installs the deploy index
     app = start(monkeypatch, tmp_path / "nothing-here")
     assert not app.exception and not app.error
     assert "onrecord ingest" in app.info[0].value

@@ -67,18 +67,28 @@ def streamlit_app(index_dir: Path, secrets: str, tmp_path: Path) -> Iterator[str
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--secrets.files", str(secrets_file),
     ]  # fmt: skip
-    log = (tmp_path / "streamlit.log").open("w")
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(port, process)
+    with serving(command, REPO, env, port, tmp_path / "streamlit.log"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
+
+
+@contextmanager
+def serving(
+    command: list[str], cwd: Path, env: dict, port: int, log_path: Path
+) -> Iterator[subprocess.Popen]:
+    """Run ``command`` (a streamlit server on ``port``) until it is healthy, then yield it;
+    stopped by its pid afterwards. Its output goes to ``log_path``."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            wait_healthy(port, process)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_healthy(port: int, process: subprocess.Popen) -> None:

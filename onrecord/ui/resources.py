@@ -17,7 +17,8 @@ import streamlit as st
 
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.chroma_server import VectorServerUnavailable
-from onrecord.index.generations import current_generation
+from onrecord.index.deploy import DeployIndexError, install_artifact, pending_artifact
+from onrecord.index.generations import IndexBusy, current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
@@ -72,8 +73,35 @@ def get_index(index_dir: str, generation: str, model: str) -> IndexView:
     )
 
 
+def install_deploy_index(settings: Settings) -> bool:
+    """Install the deploy artifact when the index folder needs it (at every wake on Streamlit
+    Community Cloud, whose disk starts empty). False after telling the user why it cannot be
+    used; a changed artifact that fails its checks leaves an installed one in service."""
+    artifact = pending_artifact(settings)
+    if artifact is None:
+        return True
+    serving = current_generation(settings.index_dir) is not None
+    try:
+        with st.spinner("Installing the deployed index…"):
+            manifest = install_artifact(artifact, settings)
+    except Exception as err:  # refused, busy, unwritable, or unexpected: a message, no traceback
+        known = isinstance(err, DeployIndexError | IndexBusy | OSError)
+        log.log(logging.WARNING if known else logging.ERROR, "deploy index not installed: %s", err)
+        message = escape_markdown(str(err) if known else f"{type(err).__name__}: {err}")
+        if serving:
+            st.warning(f"The deploy index was not updated: {message}", icon=":material/warning:")
+            return True
+        st.error(f"The deployed index cannot be used: {message}", icon=":material/block:")
+        return False
+    if manifest is not None:
+        log.info("installed deploy index %s (sha256 %s)", artifact, manifest["sha256"][:12])
+    return True
+
+
 def open_index(settings: Settings, conversation: bool) -> IndexView | None:
     """The index view, or None after telling the user what is wrong and what to do."""
+    if not install_deploy_index(settings):
+        return None
     generation = current_generation(settings.index_dir)
     try:
         if generation is None:
