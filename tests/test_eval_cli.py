@@ -39,6 +39,10 @@ def test_sample_set_meets_the_baseline_and_thresholds(sample_index, tmp_path):
         "quotes",
         "--baseline",
         str(BASELINE),
+        # 25 answerable questions: one question moving past rank 1 is 0.04, and the last
+        # digits of CPU embeddings (thread count, load) can move one; two cannot.
+        "--tolerance",
+        "0.05",
         *gates,
     )
     assert result.returncode == 0, result.stdout + result.stderr
