@@ -1,8 +1,8 @@
 """The ``onrecord`` command: a thin shell over the library calls.
 
 Exit codes: 0 success; 1 some files failed (ingest), nothing usable (search) or the quality
-gate failed (eval); 2 usage errors; 3 the index is busy, missing or was built with another
-embedding model; 4 some evaluation questions failed to run (the rest were scored).
+gate failed (eval); 2 usage errors; 3 the index is busy, missing, damaged or was built with
+another embedding model; 4 some evaluation questions failed to run (the rest were scored).
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from onrecord.index.generations import IndexBusy
     from onrecord.index.identity import IndexMismatch
+    from onrecord.index.probe import IndexDamaged
     from onrecord.index.reader import IndexUnavailable
 
     settings = load_settings(index_dir=args.index)
     try:
         return args.run(args, settings)
-    except (IndexBusy, IndexMismatch, IndexUnavailable) as err:
+    except (IndexBusy, IndexMismatch, IndexUnavailable, IndexDamaged) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INDEX
 
@@ -144,9 +145,14 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.root:
         settings.ingest.root = args.root
-    if args.if_empty and current_generation(settings.index_dir):
+    current = current_generation(settings.index_dir)
+    if args.if_empty and current:
         print(f"index {settings.index_dir} already exists; nothing to do (--if-empty)")
         return EXIT_OK
+    if current and not args.rebuild:  # the run starts from a copy of it: it must be readable
+        from onrecord.index.probe import check_generation
+
+        check_generation(current, settings.probe_timeout)
     report = ingest_paths(
         args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
@@ -193,8 +199,13 @@ def _print_report(report: IngestReport) -> None:
 
 
 def _open_reader(settings: Settings) -> IndexReader:
+    from onrecord.index.generations import current_generation
+    from onrecord.index.probe import check_generation
     from onrecord.index.reader import IndexReader
 
+    generation = current_generation(settings.index_dir)
+    if generation is not None:  # a damaged vector file must not crash or hang this process
+        check_generation(generation, settings.probe_timeout)
     return IndexReader.open(settings.index_dir, settings)
 
 
@@ -241,9 +252,11 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    hits = search(
-        reader, load_embedder(settings.embedding), args.query, filters, settings.search, k=args.k
-    )
+    from onrecord.index.identity import check_identity
+
+    embedder = load_embedder(settings.embedding)
+    check_identity(reader.identity or None, settings, embedder.dimension)  # before any query
+    hits = search(reader, embedder, args.query, filters, settings.search, k=args.k)
     if args.json:
         print(json.dumps([_hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return EXIT_OK

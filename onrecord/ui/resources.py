@@ -18,6 +18,7 @@ import streamlit as st
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
+from onrecord.index.probe import IndexDamaged, check_generation
 from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
 from onrecord.ui.examples import example_questions
@@ -57,10 +58,11 @@ def current_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the index…", max_entries=2)
 def get_index(index_dir: str, generation: str, model: str) -> IndexView:
-    """One reader per published generation (``generation`` is part of the cache key)."""
-    del generation
+    """One reader per published generation (``generation`` is part of the cache key),
+    opened only after a child process has read it safely."""
     settings = load_settings(index_dir=Path(index_dir))
     settings.embedding.model = model
+    check_generation(Path(index_dir) / generation, settings.probe_timeout)
     reader = IndexReader.open(Path(index_dir), settings)
     stats = reader.stats()
     return IndexView(
@@ -82,6 +84,13 @@ def open_index(settings: Settings, conversation: bool) -> IndexView | None:
         index = None
     except IndexMismatch as err:
         st.error(f"This index cannot be used: {escape_markdown(str(err))}", icon=":material/block:")
+        return None
+    except IndexDamaged as err:
+        kept = " Your conversation is kept below." if conversation else ""
+        st.error(
+            f"The index is unavailable: {escape_markdown(str(err))}{kept}",
+            icon=":material/broken_image:",
+        )
         return None
     except Exception as err:  # a damaged or unreadable index: a message, never a traceback
         log.exception("opening the index failed")
