@@ -166,7 +166,9 @@ def main() -> None:
         "Ask what an official said…",
         key="question",
         disabled=index is None,
-        max_chars=settings.answer.max_question_chars,
+        # One more than the limit: Streamlit cuts silently at max_chars, the assistant cuts at
+        # the limit and says so, so an over-long paste is cut *with* a message.
+        max_chars=settings.answer.max_question_chars + 1,
         submit_mode="disable",  # no second question while one is being answered
     )
     pending: Pending | None = session["pending"]
