@@ -389,7 +389,6 @@ def _print_answer(answer: Answer) -> None:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from onrecord.assistant import Assistant
     from onrecord.embeddings import load_embedder
-    from onrecord.evaluation.outputs import write_run
     from onrecord.evaluation.questions import load_questions, resolve
     from onrecord.evaluation.report import markdown_table
     from onrecord.evaluation.runner import RunOptions, run_questions
@@ -430,7 +429,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         question_set_errors=question_set.errors,
         embedding_model=reader.identity.get("embedding_model"),
     )
-    write_run(args.out, summary, records, f"Evaluation of {args.questions.name}")
+    if not _write_results(args, summary, records):
+        return EXIT_FAILED
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
     rows, failures = compare(summary, baseline, gates, args.tolerance)
     if args.json:
@@ -443,6 +443,22 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if failures:
         return EXIT_FAILED
     return EXIT_QUESTIONS_FAILED if summary["failed"] else EXIT_OK
+
+
+def _write_results(args: argparse.Namespace, summary: dict, records: list[dict]) -> bool:
+    """All four result files, or none (the previous ones stay) with a message."""
+    from onrecord.evaluation.outputs import write_run
+
+    try:
+        write_run(args.out, summary, records, f"Evaluation of {args.questions.name}")
+    except OSError as err:
+        print(
+            f"error: cannot write the results to {args.out} ({err.strerror or err}); "
+            "the files already there are unchanged",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _parse_gates(values: list[str]) -> dict[str, float] | None:
