@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
+import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
@@ -56,9 +56,10 @@ def _signature(folder: Path) -> tuple:
 
 def _probe_in_child(generation: Path, timeout: float) -> str | None:
     """None when the child read everything, else what went wrong, in words."""
+    # Our own interpreter on our own module, no shell: nothing from outside is executed.
     command = [sys.executable, "-m", "onrecord.index.probe", str(generation)]
     try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+        done = subprocess.run(  # noqa: S603 # nosec B603
             command, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
