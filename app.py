@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onrecord.index.identity import IndexMismatch
 from onrecord.settings import Settings
 from onrecord.types import SearchFilters
 from onrecord.ui import view
@@ -132,6 +133,8 @@ def answer_new(
                 ask(assistant, item, history, mode, on_text=show)
         except ModelUnavailable as err:
             item.error = str(err)
+        except IndexMismatch as err:  # the model now loaded is not the one that built it
+            item.error = f"This index cannot be used: {err}"
         except Exception as err:  # the index failed mid-question: say so, keep the chat
             log.exception("answering failed")
             item.error = (
@@ -168,7 +171,9 @@ def main() -> None:
         "Ask what an official said…",
         key="question",
         disabled=index is None,
-        max_chars=2000,
+        # One more than the limit: Streamlit cuts silently at max_chars, the assistant cuts at
+        # the limit and says so, so an over-long paste is cut *with* a message.
+        max_chars=settings.answer.max_question_chars + 1,
         submit_mode="disable",  # no second question while one is being answered
     )
     pending: Pending | None = session["pending"]

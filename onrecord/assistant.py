@@ -14,9 +14,11 @@ from dataclasses import replace
 from onrecord.constants import NOT_FOUND
 from onrecord.embeddings import Embedder
 from onrecord.followup import heuristic_query, history_text
+from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
 from onrecord.llm_answer import check_llm_answer, passages_block
 from onrecord.llm_client import ChatClient, Completion, LLMError
+from onrecord.prompt_guard import PromptGuard
 from onrecord.prompts import render
 from onrecord.query import analyse_question, unknown_names
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
@@ -33,6 +35,8 @@ class Assistant:
         embedder: Embedder,
         chat: ChatClient | None = None,
     ) -> None:
+        # Refuse before any query: vectors of another model or size would search nonsense.
+        check_identity(reader.identity or None, settings, embedder.dimension)
         self.settings = settings
         self.reader = reader
         self.embedder = embedder
@@ -129,8 +133,9 @@ class Assistant:
                 answer.timings["condense"] = time.perf_counter() - started
                 if rewritten.strip():
                     return " ".join(rewritten.split())[:500]
-            except LLMError as err:
-                answer.warnings.append(f"{err} The follow-up was searched without rewriting.")
+            except LLMError as err:  # one message: the answer would fail the same way
+                answer.warnings.append(f"{err} Showing the quotes-mode answer instead.")
+                answer.mode = "quotes"
         return heuristic_query(question, history)
 
     def _filters(self, question: str, given: SearchFilters | None, answer: Answer) -> SearchFilters:
@@ -219,14 +224,21 @@ class Assistant:
 
     def _llm_answer(self, question: str, hits: list[SearchHit], answer: Answer) -> Iterator[str]:
         started = time.perf_counter()
+        guard = PromptGuard(_system_prompt(), allowed=[NOT_FOUND])
         try:
-            completion, given = yield from self._complete(question, hits)
+            completion, given = yield from guard.stream(self._complete(question, hits, answer))
         except LLMError as err:
             answer.warnings.append(f"{err} Showing the quotes-mode answer instead.")
             self._quotes_answer(hits, answer)
             return
         answer.usage = completion.usage
         answer.timings["llm"] = time.perf_counter() - started
+        leak = guard.leak(completion.text)
+        if leak:  # checked first: the other checks quote the model's words in warnings
+            answer.warnings.append(f"LLM answer rejected: {leak}.")
+            answer.warnings.append("Showing the quotes-mode answer instead.")
+            self._quotes_answer(hits, answer)
+            return
         transcripts = {h.doc_id: self.reader.catalog.transcript_text(h.doc_id) or "" for h in given}
         checked = check_llm_answer(completion.text, given, transcripts)
         if checked.problems:
@@ -240,21 +252,34 @@ class Assistant:
             answer.warnings.append("The model hit its length limit; the answer may be short.")
 
     def _complete(
-        self, question: str, hits: list[SearchHit]
+        self, question: str, hits: list[SearchHit], answer: Answer
     ) -> Generator[str, None, tuple[Completion, list[SearchHit]]]:
-        """Stream one completion; on a context-length error, retry once with half the
-        passages (only possible before any text arrived)."""
+        """Stream one completion. The passages are trimmed so that the whole prompt fits
+        ``llm.max_prompt_chars``; on a context-length error, retry once with half of them
+        (only possible before any text arrived)."""
         given = hits[: self.settings.llm.passages]
-        system = render("answer_system", not_found=NOT_FOUND)
+        system = _system_prompt()
+        framing = len(system) + len(render("answer_user", passages="", question=question))
+        room = max(0, self.settings.llm.max_prompt_chars - framing)
         for attempt in range(2):
-            block, used = passages_block(given, self.settings.llm.max_prompt_chars)
+            block, used = passages_block(given, room)
             given = given[:used]
             user = render("answer_user", passages=block, question=question)
             try:
                 completion = yield from self.chat.stream(system, user)
-                return completion, given
             except LLMError as err:
                 if not err.context_too_long or attempt == 1 or len(given) <= 1:
                     raise
                 given = given[: max(1, len(given) // 2)]
-        raise AssertionError("unreachable")
+                continue
+            if attempt:
+                answer.warnings.append(
+                    f"The passages did not fit the model's context window; the answer was "
+                    f"written from the best {len(given)}."
+                )
+            return completion, given
+        raise RuntimeError("unreachable: the loop returns or raises")
+
+
+def _system_prompt() -> str:
+    return render("answer_system", not_found=NOT_FOUND)

@@ -1,9 +1,9 @@
 """The ``onrecord`` command: a thin shell over the library calls.
 
 Exit codes: 0 success; 1 some files failed (ingest), nothing usable (search) or the quality
-gate failed (eval); 2 usage errors (and invalid settings); 3 the index is busy, missing, was
-built with another embedding model, or its Chroma server cannot be used; 4 some evaluation
-questions failed to run (the rest were scored).
+gate failed (eval); 2 usage errors (and invalid settings); 3 the index is busy, missing,
+damaged, was built with another embedding model, or its Chroma server cannot be used; 4 some
+evaluation questions failed to run (the rest were scored).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from onrecord.index.chroma_server import VectorServerUnavailable
     from onrecord.index.generations import IndexBusy
     from onrecord.index.identity import IndexMismatch
+    from onrecord.index.probe import IndexDamaged
     from onrecord.index.reader import IndexUnavailable
 
     try:
@@ -48,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.run(args, settings)
-    except (IndexBusy, IndexMismatch, IndexUnavailable, VectorServerUnavailable) as err:
+    except (
+        IndexBusy,
+        IndexMismatch,
+        IndexUnavailable,
+        IndexDamaged,
+        VectorServerUnavailable,
+    ) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INDEX
 
@@ -181,9 +188,14 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         settings.ingest.root = args.root
     if args.wait is not None:
         settings.ingest.lock_wait = max(args.wait, 0.0)
-    if args.if_empty and current_generation(settings.index_dir):
+    current = current_generation(settings.index_dir)
+    if args.if_empty and current:
         print(f"index {settings.index_dir} already exists; nothing to do (--if-empty)")
         return EXIT_OK
+    if current and not args.rebuild:  # the run starts from a copy of it: it must be readable
+        from onrecord.index.probe import check_generation
+
+        check_generation(current, settings.probe_timeout)
     report = ingest_paths(
         args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
@@ -265,8 +277,13 @@ def _relative(path: Path) -> Path:
 
 
 def _open_reader(settings: Settings) -> IndexReader:
+    from onrecord.index.generations import current_generation
+    from onrecord.index.probe import check_generation
     from onrecord.index.reader import IndexReader
 
+    generation = current_generation(settings.index_dir)
+    if generation is not None:  # a damaged vector file must not crash or hang this process
+        check_generation(generation, settings.probe_timeout)
     return IndexReader.open(settings.index_dir, settings)
 
 
@@ -316,9 +333,11 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    hits = search(
-        reader, load_embedder(settings.embedding), args.query, filters, settings.search, k=args.k
-    )
+    from onrecord.index.identity import check_identity
+
+    embedder = load_embedder(settings.embedding)
+    check_identity(reader.identity or None, settings, embedder.dimension)  # before any query
+    hits = search(reader, embedder, args.query, filters, settings.search, k=args.k)
     if args.json:
         print(json.dumps([_hit_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -451,7 +470,6 @@ def _print_answer(answer: Answer) -> None:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from onrecord.assistant import Assistant
     from onrecord.embeddings import load_embedder
-    from onrecord.evaluation.outputs import write_run
     from onrecord.evaluation.questions import load_questions, resolve
     from onrecord.evaluation.report import markdown_table
     from onrecord.evaluation.runner import RunOptions, run_questions
@@ -492,7 +510,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         question_set_errors=question_set.errors,
         embedding_model=reader.identity.get("embedding_model"),
     )
-    write_run(args.out, summary, records, f"Evaluation of {args.questions.name}")
+    if not _write_results(args, summary, records):
+        return EXIT_FAILED
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
     rows, failures = compare(summary, baseline, gates, args.tolerance)
     if args.json:
@@ -505,6 +524,22 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if failures:
         return EXIT_FAILED
     return EXIT_QUESTIONS_FAILED if summary["failed"] else EXIT_OK
+
+
+def _write_results(args: argparse.Namespace, summary: dict, records: list[dict]) -> bool:
+    """All four result files, or none (the previous ones stay) with a message."""
+    from onrecord.evaluation.outputs import write_run
+
+    try:
+        write_run(args.out, summary, records, f"Evaluation of {args.questions.name}")
+    except OSError as err:
+        print(
+            f"error: cannot write the results to {args.out} ({err.strerror or err}); "
+            "the files already there are unchanged",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _parse_gates(values: list[str]) -> dict[str, float] | None:

@@ -73,7 +73,11 @@ class OpenAIEmbedder:
         from langchain_openai import OpenAIEmbeddings
 
         self.name = settings.model
-        self.client = OpenAIEmbeddings(model=settings.model.removeprefix("openai:"))
+        # No token-length check: it needs tiktoken's vocabulary, downloaded at run time, and
+        # passages are far below the model's limit.
+        self.client = OpenAIEmbeddings(
+            model=settings.model.removeprefix("openai:"), check_embedding_ctx_length=False
+        )
         self.dimension = len(self.client.embed_query("dimension probe"))
         self.calls = 0
 

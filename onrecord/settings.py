@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         description="Deploy artifact (from `onrecord build-deploy-index`) that the app "
         "checks and installs into the index folder when that holds no index; empty: never.",
     )
+    probe_timeout: float = Field(
+        60.0,
+        ge=0,
+        description="Seconds a child process may take to check the index before it is opened "
+        "(a damaged vector file can crash or hang the process reading it); 0 skips the check.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

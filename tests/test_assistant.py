@@ -153,6 +153,7 @@ def test_llm_answer_with_verified_quotes(reader, embedder, fake_openai):
         "Lavrov said “{question}” [1].",
         "Lavrov discussed it [9].",
         "{not json but the model rambles with no citations}",
+        '{"answer": "Lavrov said \\u201cevery group is covered\\u201d [1", "citations": [',
     ],
 )
 def test_unverifiable_llm_answers_fall_back_to_quotes_mode(
@@ -171,6 +172,9 @@ def test_unverifiable_llm_answers_fall_back_to_quotes_mode(
     assert any(w.startswith("LLM answer rejected") for w in answer.warnings)
     assert answer.warnings[-1] == "Showing the quotes-mode answer instead."
     assert_citations_exact(answer, reader)
+    for made_up in ("covers every single group", "every group is covered", "rambles"):
+        assert made_up not in answer.text  # none of the model's words reach the answer
+    assert all(c.role is Role.OFFICIAL for c in answer.citations)
 
 
 @pytest.mark.parametrize(

@@ -45,11 +45,14 @@ def test_first_ingest_reports_and_indexes_everything(built_index):
 
 def test_unchanged_reingest_embeds_nothing_and_keeps_generation(index, corpus, embedder):
     before = current_generation(index)
+    counts = catalog_of(index).counts()
     calls = embedder.calls
     report = ingest_paths([corpus], make_settings(index), embedder=embedder, progress=False)
     assert report.count("unchanged") == 7 and report.count("added") == 0
     assert report.passages_written == 0 and embedder.calls == calls
+    assert report.embedding_calls == 0
     assert current_generation(index) == before
+    assert catalog_of(index).counts() == counts == (report.transcripts_total, report.passages_total)
 
 
 def test_changed_file_replaces_its_passages_without_stale_ones(index, corpus, embedder):

@@ -15,14 +15,17 @@ import pytest
 from ingest.chunker import chunk_transcript
 from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
+from onrecord.assistant import Assistant
 from onrecord.index.catalog import Catalog
-from onrecord.index.generations import IndexBusy, WriterLock, current_generation
+from onrecord.index.generations import HOLDER, IndexBusy, WriterLock, current_generation
 from onrecord.index.reader import IndexReader
 from onrecord.settings import ChunkSettings
 from tests.conftest import SAMPLE, make_settings
 from tests.indexcheck import assert_index_whole
 
-KILL_TRIALS = int(os.environ.get("ONRECORD_KILL_TRIALS", "3"))
+KILL_TRIALS = int(os.environ.get("ONRECORD_KILL_TRIALS", "3"))  # the default run
+SLOW_KILL_TRIALS = 20  # the slow-marked run
+GAS = "What did Medvedev tell Miller to do about the Belarus gas debt?"
 
 
 @pytest.fixture
@@ -54,37 +57,131 @@ def test_second_writer_is_refused_naming_the_holder(index, corpus):
     ]
 
 
-def test_kill_9_during_ingest_leaves_previous_index_and_rerun_completes(index, tmp_path, embedder):
-    """Kill a real `onrecord ingest` at random moments (model load, parse, embedding, writing,
-    publishing); the published index must stay readable with its old content, and a re-run
-    must finish with the expected passages, each findable, no duplicates."""
-    extra = tmp_path / "extra"
-    shutil.copytree(SAMPLE / "kremlin", extra)
-    before = assert_index_whole(index)
-    before_ids = set(IndexReader.open(index, make_settings(index)).catalog.content_hashes())
-    full = before + sum(
+def test_two_real_ingests_at_once_the_second_exits_3_naming_the_first(index, tmp_path):
+    """Item 1 with two `onrecord ingest` processes: the second is refused while the first
+    writes, and nothing of the second reaches the index."""
+    first_files, second_file = tmp_path / "first", tmp_path / "second" / "lighthouses.txt"
+    shutil.copytree(SAMPLE / "kremlin", first_files)
+    second_file.parent.mkdir()
+    second_file.write_text(
+        "Title: Test briefing\nDate: 2024-05-01\n\nQuestion: Anything on lighthouses?\n\n"
+        "Jane Official: Lighthouses matter to coastal shipping.\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    first = subprocess.Popen(
+        cli("ingest", str(first_files), "--index", str(index)),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while f'"pid": {first.pid},' not in read_holder(index):
+            assert first.poll() is None and time.monotonic() < deadline, "first never locked"
+            time.sleep(0.05)
+        second = subprocess.run(
+            cli("ingest", str(second_file.parent), "--index", str(index)),
+            env={**env, "ONRECORD_PROBE_TIMEOUT": "0"},  # straight to the lock
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert first.poll() is None, "the first ingest ended before the second tried"
+    finally:
+        assert first.wait(timeout=900) == 0
+    assert second.returncode == 3, second.stderr
+    assert f"is being written by pid {first.pid} on " in second.stderr
+    assert "onrecord" in second.stderr and "ingest" in second.stderr  # the holder's command
+    assert "Traceback" not in second.stderr
+    catalog = Catalog(current_generation(index) / "catalog.sqlite3", readonly=True)
+    assert catalog.transcript_info("lighthouses") is None  # nothing of the second run
+    assert all(catalog.transcript_info(p.stem) for p in first_files.glob("*.txt"))
+    assert_index_whole(index)
+
+
+def read_holder(index) -> str:
+    try:
+        return (index / HOLDER).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def expected_passages(index, extra) -> int:
+    """Passages the index holds once ``extra`` is ingested (the fixture's own stay)."""
+    known = set(IndexReader.open(index, make_settings(index)).catalog.content_hashes())
+    return assert_index_whole(index) + sum(
         len(chunk_transcript(parse_transcript(p.stem, p.read_text("utf-8")), ChunkSettings()))
         for p in extra.glob("*.txt")
-        if p.stem not in before_ids
+        if p.stem not in known
     )
-    rng = random.Random(int(os.environ.get("ONRECORD_KILL_SEED", "7")))
+
+
+def answers_from(reader, embedder) -> None:
+    """What the app does with an open reader: answer, with exact quotes."""
+    answer = Assistant(make_settings(reader.index_dir), reader, embedder).answer(GAS)
+    assert answer.citations, answer.text
+    for c in answer.citations:
+        assert reader.catalog.transcript_text(c.doc_id)[c.start : c.end] == c.quote
+
+
+def kill_trials(built_index, tmp_path, embedder, trials: int, seed: int) -> None:
+    """Kill a real `onrecord ingest` at random moments of its run (start-up, model load,
+    parsing, embedding, writing, publishing). After each kill, a reader opened before
+    it (the app) and a fresh one both answer, from the old or the new index, never a broken
+    one. Killed runs are resumed by the next; a final run must end whole and complete."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for path in sorted((SAMPLE / "kremlin").glob("*.txt"))[:4]:
+        shutil.copy(path, extra)
+    base = tmp_path / "base"
+    shutil.copytree(built_index, base)
+    before, full = assert_index_whole(base), expected_passages(base, extra)
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    for _ in range(KILL_TRIALS):
+    command = ["ingest", str(extra), "--index"]
+    index = tmp_path / "timing"  # one uninterrupted run: how long is a run?
+    shutil.copytree(base, index)
+    started = time.monotonic()
+    subprocess.run(cli(*command, str(index)), env=env, capture_output=True, check=True)
+    duration = time.monotonic() - started
+    assert assert_index_whole(index) == full
+    rng, states, fresh = random.Random(seed), [], 0
+    index = tmp_path / "index-0"
+    shutil.copytree(base, index)
+    for trial in range(trials):
+        app_reader = IndexReader.open(index, make_settings(index))  # opened on the old state
         process = subprocess.Popen(
-            cli("ingest", str(extra), "--index", str(index)),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            cli(*command, str(index)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(3.0, 14.0))
+        # Every other kill lands in the last third, where vectors are written and published.
+        low = 0.0 if trial % 2 == 0 else 0.7
+        time.sleep(duration * rng.uniform(low, 1.1))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert assert_index_whole(index) in {before, full}
+        states.append(assert_index_whole(index))
+        assert states[-1] in {before, full}
+        answers_from(app_reader, embedder)
+        answers_from(IndexReader.open(index, make_settings(index)), embedder)
+        if states[-1] == full:  # it got to publish: start the next trial from the old index
+            fresh += 1
+            index = tmp_path / f"index-{fresh}"
+            shutil.copytree(base, index)
     report = ingest_paths([extra], make_settings(index), embedder=embedder, progress=False)
     assert not report.failed
-    generation = current_generation(index)
-    transcripts, passages = Catalog(generation / "catalog.sqlite3", readonly=True).counts()
-    assert transcripts == len(before_ids | {p.stem for p in extra.glob("*.txt")})
-    assert assert_index_whole(index) == passages == full
-    # No stray generations left behind by the killed runs.
-    assert len(list(index.glob("gen-*"))) <= 2
+    catalog = Catalog(current_generation(index) / "catalog.sqlite3", readonly=True)
+    transcripts, passages = catalog.counts()
+    assert transcripts == 7 + len([p for p in extra.glob("*.txt") if p.stem != "kremlin_en_17723"])
+    assert passages == full == assert_index_whole(index, embedder=embedder)
+    assert len(list(index.glob("gen-*"))) <= 2  # no stray generations left by killed runs
+    print(f"kill -9 trials: {trials}, run {duration:.1f}s, states after the kills: {states}")
+
+
+def test_kill_9_during_ingest_leaves_previous_index_and_rerun_completes(
+    built_index, tmp_path, embedder
+):
+    kill_trials(built_index, tmp_path, embedder, KILL_TRIALS, seed=7)
+
+
+@pytest.mark.slow
+def test_kill_9_at_twenty_random_moments(built_index, tmp_path, embedder):
+    kill_trials(built_index, tmp_path, embedder, SLOW_KILL_TRIALS, seed=2024)

@@ -20,6 +20,7 @@ from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.deploy import DeployIndexError, install_artifact, pending_artifact
 from onrecord.index.generations import IndexBusy, current_generation
 from onrecord.index.identity import IndexMismatch
+from onrecord.index.probe import IndexDamaged, check_generation
 from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
 from onrecord.ui.examples import example_questions
@@ -59,10 +60,11 @@ def current_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the index…", max_entries=2)
 def get_index(index_dir: str, generation: str, model: str) -> IndexView:
-    """One reader per published generation (``generation`` is part of the cache key)."""
-    del generation
+    """One reader per published generation (``generation`` is part of the cache key),
+    opened only after a child process has read it safely."""
     settings = load_settings(index_dir=Path(index_dir))
     settings.embedding.model = model
+    check_generation(Path(index_dir) / generation, settings.probe_timeout)
     reader = IndexReader.open(Path(index_dir), settings)
     stats = reader.stats()
     return IndexView(
@@ -116,6 +118,13 @@ def open_index(settings: Settings, conversation: bool) -> IndexView | None:
         st.error(
             f"The index cannot be read right now: {escape_markdown(str(err))}",
             icon=":material/cloud_off:",
+        )
+        return None
+    except IndexDamaged as err:
+        kept = " Your conversation is kept below." if conversation else ""
+        st.error(
+            f"The index is unavailable: {escape_markdown(str(err))}{kept}",
+            icon=":material/broken_image:",
         )
         return None
     except Exception as err:  # a damaged or unreadable index: a message, never a traceback
