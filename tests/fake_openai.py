@@ -734,6 +734,8 @@ class FakeOpenAI:
         self.responder_errors: list[Exception] = []
         self._ids = itertools.count(1)
         self._connections: set[socket.socket] = set()
+        #: The most connections open at one moment (shows requests were served in parallel).
+        self.peak_connections = 0
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -870,6 +872,7 @@ class FakeOpenAI:
         with self._lock:
             if add:
                 self._connections.add(conn)
+                self.peak_connections = max(self.peak_connections, len(self._connections))
             else:
                 self._connections.discard(conn)
 
