@@ -21,6 +21,7 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from chromadb.errors import NotFoundError
 
 from ingest.chunker import chunk_transcript
 from ingest.formats import parse_transcript
@@ -118,9 +119,11 @@ def wait_for_vectors(url: str, index: Path, at_least: int, process: subprocess.P
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
         building = unpublished(url, index)
-        if building and chromadb.HttpClient(host=url).get_collection(building[-1]).count() >= (
-            at_least
-        ):
+        try:
+            count = chromadb.HttpClient(host=url).get_collection(building[-1]).count()
+        except (IndexError, NotFoundError):  # none yet, or a killed run's leftover just deleted
+            count = -1
+        if count >= at_least:
             return
         time.sleep(0.1)
 
