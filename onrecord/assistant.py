@@ -213,7 +213,11 @@ class Assistant:
     def _quotes_answer(self, hits: list[SearchHit], answer: Answer) -> None:
         started = time.perf_counter()
         choices = choose_quotes(
-            answer.query, hits, self._similarity(answer.query), self.reader.lexical.term_weight
+            answer.query,
+            hits,
+            self._similarity(answer.query),
+            self.reader.lexical.term_weight,
+            self.settings.answer.scored_sentences,
         )
         if not choices:
             self._not_found(answer)

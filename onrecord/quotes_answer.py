@@ -59,24 +59,46 @@ def choose_quotes(
     hits: list[SearchHit],
     similarity: Similarity | None = None,
     weight: Callable[[str], float] = lambda _: 1.0,
+    budget: int | None = None,
 ) -> list[QuoteChoice]:
     """The best run of up to three sentences from each of the top official passages.
 
     A run's score is the mean similarity of its sentences to the question plus a share of
     the question's (idf-weighted) words it contains; runs far below the best are dropped.
+
+    ``budget`` caps how many sentences are given to ``similarity`` (on a CPU, embedding them
+    is most of a quotes-mode answer's time): the passages take turns, each giving its
+    sentence with most of the question's words next (ties in reading order). A sentence left out
+    counts as the least similar one that was scored, so its words alone must carry it.
     """
     wanted = terms(query)
     total = sum(weight(t) for t in wanted) or 1.0
     candidates = [h for h in hits if h.role is not Role.JOURNALIST][:CANDIDATE_PASSAGES]
     spans = {h.passage_id: _sentences(h) for h in candidates}
+    coverage = {
+        h.passage_id: [
+            sum(weight(t) for t in terms(_slice(h, s, e)) & wanted) / total
+            for s, e in spans[h.passage_id]
+        ]
+        for h in candidates
+    }
+    chosen_rows = _rows_to_score(candidates, coverage, budget)
     # Scored as "Speaker: sentence", the way passages are embedded: questions name speakers.
-    texts = [f"{h.speaker}: {_slice(h, s, e)}" for h in candidates for s, e in spans[h.passage_id]]
-    sims = iter(similarity(texts) if similarity and texts else [0.0] * len(texts))
+    texts = [
+        f"{h.speaker}: {_slice(h, *spans[h.passage_id][row])}"
+        for h in candidates
+        for row in chosen_rows[h.passage_id]
+    ]
+    values = iter(similarity(texts) if similarity and texts else [0.0] * len(texts))
+    sims = {
+        (h.passage_id, row): next(values) for h in candidates for row in chosen_rows[h.passage_id]
+    }
+    floor = min(sims.values(), default=0.0)
     scored: list[QuoteChoice] = []
     for hit in candidates:
         sentence_scores = [
-            (next(sims), sum(weight(t) for t in terms(_slice(hit, s, e)) & wanted) / total)
-            for s, e in spans[hit.passage_id]
+            (sims.get((hit.passage_id, row), floor), share)
+            for row, share in enumerate(coverage[hit.passage_id])
         ]
         best = _best_run(spans[hit.passage_id], sentence_scores)
         if best:
@@ -97,6 +119,28 @@ def choose_quotes(
         if len(chosen) == MAX_QUOTES:
             break
     return chosen
+
+
+def _rows_to_score(
+    candidates: list[SearchHit], coverage: dict[str, list[float]], budget: int | None
+) -> dict[str, list[int]]:
+    """Which sentences (row numbers, per passage) get a similarity score."""
+    sizes = {h.passage_id: len(coverage[h.passage_id]) for h in candidates}
+    if budget is None or sum(sizes.values()) <= budget:
+        return {pid: list(range(n)) for pid, n in sizes.items()}
+    queues = {  # each passage's sentences, most question words first, then reading order
+        h.passage_id: sorted(
+            range(sizes[h.passage_id]), key=lambda r, c=coverage[h.passage_id]: (-c[r], r)
+        )
+        for h in candidates
+    }
+    rows: dict[str, list[int]] = {h.passage_id: [] for h in candidates}
+    while budget > 0:  # round robin in retrieval order: a short passage leaves its share
+        for hit in candidates:
+            if budget and queues[hit.passage_id]:
+                rows[hit.passage_id].append(queues[hit.passage_id].pop(0))
+                budget -= 1
+    return {pid: sorted(found) for pid, found in rows.items()}
 
 
 def _sentences(hit: SearchHit) -> list[tuple[int, int]]:

@@ -97,6 +97,12 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(
         2000, ge=10, description="Longer questions are cut to this length (with a warning)."
     )
+    scored_sentences: int | None = Field(
+        16,
+        ge=0,
+        description="Quotes mode: at most this many candidate sentences are embedded to pick "
+        "the quotes (the main cost of an answer on a CPU); 0: words alone; unset: all.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from ingest.sentences import sentence_spans
 from onrecord.assistant import Assistant
 from onrecord.constants import NOT_FOUND
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient
+from onrecord.quotes_answer import CANDIDATE_PASSAGES, choose_quotes, terms
 from onrecord.settings import LLMSettings
 from onrecord.types import Answer, Role
 from onrecord.verify import is_verbatim
@@ -106,6 +108,31 @@ def test_follow_up_is_searched_with_the_previous_question(quotes):
 def test_over_long_question_is_cut_with_a_warning(quotes):
     answer = quotes.answer("What did Lavrov say about Afghanistan? " + "x " * 6000)
     assert len(answer.question) == 2000 and "cut to its first 2000" in answer.warnings[0]
+
+
+def test_a_sentence_budget_caps_what_is_embedded_and_keeps_each_passages_best(quotes, embedder):
+    question = "What did Medvedev tell Miller to do about the Belarus gas debt?"
+    hits = quotes.answer(question).passages
+    given: list[list[str]] = []
+
+    def similarity(texts: list[str]) -> list[float]:
+        given.append(texts)
+        vectors = embedder.embed([question, *texts])
+        return [float(v) for v in vectors[1:] @ vectors[0]]
+
+    weight, wanted = quotes.reader.lexical.term_weight, terms(question)
+    everything = choose_quotes(question, hits, similarity, weight)
+    total = len(given[-1])
+    assert total > 12  # the cap below has something to cut
+    assert choose_quotes(question, hits, similarity, weight, budget=total) == everything
+    capped = choose_quotes(question, hits, similarity, weight, budget=12)
+    assert len(given[-1]) == 12 and set(given[-1]) < set(given[0])
+    # The sentence that shares most of the question's words is always among those scored.
+    for hit in [h for h in hits if h.role is not Role.JOURNALIST][:CANDIDATE_PASSAGES]:
+        spans = sentence_spans(hit.text, 0, len(hit.text))
+        best = max(spans, key=lambda sp: sum(map(weight, terms(hit.text[sp[0] : sp[1]]) & wanted)))
+        assert f"{hit.speaker}: {hit.text[best[0] : best[1]]}" in given[-1]
+    assert capped and all(c.hit.role is not Role.JOURNALIST for c in capped)
 
 
 # --- LLM mode against the local OpenAI-compatible server ------------------------------------
