@@ -13,7 +13,7 @@ import numpy as np
 
 from onrecord.index.vectors import VectorStore
 
-LOAD_BATCH = 5000
+LOAD_BATCH = 1000
 
 
 class DenseMatrix:
@@ -27,22 +27,28 @@ class DenseMatrix:
 
     @classmethod
     def load(cls, store: VectorStore, ids: list[str]) -> DenseMatrix:
-        """Every vector of ``ids`` from the Chroma store, in that order."""
-        dimension = 0
-        rows: dict[str, np.ndarray] = {}
+        """Every vector of ``ids`` from the Chroma store, in that order.
+
+        Written batch by batch into one preallocated matrix: from a server every batch
+        arrives as JSON lists of Python floats (~25 bytes a number), so holding more than one
+        batch at a time, or a second copy of the rows, is what set the peak memory.
+        """
+        row_of = {pid: row for row, pid in enumerate(ids)}
+        matrix: np.ndarray | None = None
+        filled = np.zeros(len(ids), dtype=bool)
         for start in range(0, len(ids), LOAD_BATCH):
-            batch = ids[start : start + LOAD_BATCH]
-            got = store.collection.get(ids=batch, include=["embeddings"])
+            got = store.collection.get(ids=ids[start : start + LOAD_BATCH], include=["embeddings"])
             for pid, vector in zip(got["ids"], got["embeddings"], strict=True):
-                rows[pid] = np.asarray(vector, dtype=np.float32)
-                dimension = rows[pid].shape[0]
-        missing = [pid for pid in ids if pid not in rows]
+                row = np.asarray(vector, dtype=np.float32)
+                if matrix is None:
+                    matrix = np.zeros((len(ids), row.shape[0]), dtype=np.float32)
+                matrix[row_of[pid]] = row
+                filled[row_of[pid]] = True
+            del got
+        missing = int(np.count_nonzero(~filled))
         if missing:
-            raise ValueError(f"{len(missing)} passages have no vector in the index")
-        matrix = np.zeros((len(ids), dimension), dtype=np.float32)
-        for i, pid in enumerate(ids):
-            matrix[i] = rows[pid]
-        return cls(ids, matrix)
+            raise ValueError(f"{missing} passages have no vector in the index")
+        return cls(ids, matrix if matrix is not None else np.zeros((0, 0), dtype=np.float32))
 
     def search(
         self, vector: np.ndarray, k: int, mask: np.ndarray | None = None
