@@ -34,7 +34,15 @@ def check_generation(generation: Path, timeout: float) -> None:
         return
     key = (str(generation.resolve()), _signature(generation))
     if key not in _verdicts:
-        _verdicts[key] = _probe_in_child(generation, timeout)
+        try:
+            _verdicts[key] = _probe_in_child(generation, timeout)
+        except subprocess.TimeoutExpired:  # a hang, or a busy disk: not remembered, ask again
+            raise IndexDamaged(
+                f"the index at {generation.parent} could not be checked: reading it did not "
+                f"finish within {timeout:g} seconds. It may be damaged (then rebuild it: "
+                "`onrecord ingest PATH --rebuild`), or the machine may be too busy: try again, "
+                "or allow more time with ONRECORD_PROBE_TIMEOUT."
+            ) from None
     problem = _verdicts[key]
     if problem:
         raise IndexDamaged(
@@ -55,15 +63,13 @@ def _signature(folder: Path) -> tuple:
 
 
 def _probe_in_child(generation: Path, timeout: float) -> str | None:
-    """None when the child read everything, else what went wrong, in words."""
+    """None when the child read everything, else what went wrong, in words (raises
+    ``subprocess.TimeoutExpired`` when it did not finish in time)."""
     # Our own interpreter on our own module, no shell: nothing from outside is executed.
     command = [sys.executable, "-m", "onrecord.index.probe", str(generation)]
-    try:
-        done = subprocess.run(  # noqa: S603 # nosec B603
-            command, capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return f"reading it did not finish within {timeout:g} seconds"
+    done = subprocess.run(  # noqa: S603 # nosec B603
+        command, capture_output=True, text=True, timeout=timeout, check=False
+    )
     if done.returncode < 0:
         name = signal.Signals(-done.returncode).name
         return f"reading the vector index crashed the process that checked it ({name})"
