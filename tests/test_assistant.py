@@ -133,6 +133,9 @@ def test_a_sentence_budget_caps_what_is_embedded_and_keeps_each_passages_best(qu
         best = max(spans, key=lambda sp: sum(map(weight, terms(hit.text[sp[0] : sp[1]]) & wanted)))
         assert f"{hit.speaker}: {hit.text[best[0] : best[1]]}" in given[-1]
     assert capped and all(c.hit.role is not Role.JOURNALIST for c in capped)
+    calls = len(given)
+    by_words = choose_quotes(question, hits, similarity, weight, budget=0)
+    assert len(given) == calls and by_words  # 0: nothing embedded, quotes picked by words
 
 
 # --- LLM mode against the local OpenAI-compatible server ------------------------------------
