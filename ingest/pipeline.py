@@ -20,6 +20,7 @@ from ingest.chunker import CHUNKER_VERSION, chunk_transcript, lexical_fields
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
 from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcript
 from ingest.reader import UnreadableFile, read_transcript_file
+from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.catalog import Catalog
 from onrecord.index.chroma_server import VectorServerUnavailable
@@ -63,6 +64,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     passages_written: int = 0
+    sentences_written: int = 0  # sentence vectors computed for quote selection
     passages_total: int = 0
     transcripts_total: int = 0
     tokens_embedded: int = 0
@@ -115,6 +117,12 @@ def ingest_paths(
         drop_unused_collections(settings, index_dir)  # left by a killed ingest (server mode)
         known = catalog.content_hashes() if catalog else {}
         known_paths = catalog.transcript_paths() if catalog else {}
+        # An index from before sentence vectors gets them even when no file changed.
+        backfill = bool(
+            catalog
+            and settings.embedding.sentence_vectors
+            and catalog.quotable_without_sentence_vectors()
+        )
         if catalog:
             catalog.close()
         parsed = _read_and_parse(paths, settings, known, report, progress)
@@ -127,7 +135,7 @@ def ingest_paths(
                 d for d in known if d not in seen and known_paths.get(d) not in failed_paths
             )
         changed = [p for p in parsed if p.status != "unchanged"]
-        if changed or report.removed or rebuild:
+        if changed or report.removed or rebuild or backfill:
             generation = _write_generation(
                 index_dir,
                 current if not rebuild else None,
@@ -272,11 +280,19 @@ def _write_generation(
         fresh.extend(item.passages)
     present = vectors.existing([p.id for p in fresh])
     to_embed = [p for p in fresh if p.id not in present]
+    catalog.drop_orphan_sentence_vectors()  # of passages changed or removed above
+    want_sentences = bool(
+        settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
+    )
     report.seconds["write"] = time.perf_counter() - started
-    if to_embed and embedder is None:
+    if (to_embed or want_sentences) and embedder is None:
         embedder = load_embedder(settings.embedding)
         check_identity(identity, settings, embedder.dimension)
     _embed_and_add(to_embed, vectors, embedder, report, progress)
+    if want_sentences and embedder is not None:
+        sentences = embed_missing_sentences(catalog, embedder, progress)
+        report.sentences_written = sentences.sentences
+        report.seconds["embed_sentences"] = sentences.seconds
     started = time.perf_counter()
     all_passages = catalog.all_passages()
     fields = [lexical_fields(p) for p in all_passages]

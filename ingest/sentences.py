@@ -41,3 +41,10 @@ def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> No
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def sentence_embed_text(speaker: str, sentence: str) -> str:
+    """What the embedding model sees for one sentence: "Speaker: sentence", the way passages
+    are embedded (questions often name the speaker). Ingest and quote selection share it, so
+    a stored sentence vector and one computed at ask time are the same vector."""
+    return f"{speaker}: {sentence}"

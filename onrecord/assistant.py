@@ -10,6 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
 
 from onrecord.constants import NOT_FOUND
 from onrecord.embeddings import Embedder
@@ -41,6 +44,8 @@ class Assistant:
         self.reader = reader
         self.embedder = embedder
         self._chat = chat
+        # Retrieval and quote selection both need the query's vector: embedded once.
+        self._query_vector = lru_cache(maxsize=64)(self._embed_query)
 
     @property
     def chat(self) -> ChatClient:
@@ -154,9 +159,16 @@ class Assistant:
             answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
         return filters
 
+    def _embed_query(self, query: str) -> np.ndarray:
+        vector = self.embedder.embed([query])[0]
+        vector.setflags(write=False)  # shared by every caller of the cache
+        return vector
+
     def _retrieve(self, answer: Answer, k: int | None) -> list[SearchHit]:
         started = time.perf_counter()
         k = k or self.settings.search.k
+        vector = self._query_vector(answer.query)
+        answer.timings["embed_query"] = time.perf_counter() - started
         hits = search(
             self.reader,
             self.embedder,
@@ -165,6 +177,7 @@ class Assistant:
             self.settings.search,
             k=k,
             timings=answer.timings,
+            vector=vector,
         )
         if not hits and answer.auto_filters:
             answer.warnings.append(
@@ -182,6 +195,7 @@ class Assistant:
                 self.settings.search,
                 k=k,
                 timings=answer.timings,
+                vector=vector,
             )
         answer.timings["retrieve"] = time.perf_counter() - started
         return hits
@@ -201,10 +215,29 @@ class Assistant:
 
     def _similarity(self, query: str) -> Callable[[list[str]], list[float]]:
         def score(texts: list[str]) -> list[float]:
-            vectors = self.embedder.embed([query, *texts])
-            return [float(v) for v in vectors[1:] @ vectors[0]]
+            return [float(v) for v in self.embedder.embed(texts) @ self._query_vector(query)]
 
         return score
+
+    def _stored_similarities(self, query: str, hits: list[SearchHit]) -> dict:
+        """Cosine to the query of every sentence of ``hits`` whose vector was stored at
+        ingest, keyed ``(passage_id, start, end)``; quote selection embeds only the rest."""
+        quotable = {h.passage_id: h.start for h in hits if h.role is not Role.JOURNALIST}
+        stored = self.reader.catalog.sentence_vectors(list(quotable))
+        vector = self._query_vector(query)
+        known: dict[tuple[str, int, int], float] = {}
+        for pid, found in stored.items():
+            if found.vectors.shape[1:] != vector.shape:
+                continue  # no sentences, or another model's vectors: never compared
+            at = quotable[pid]  # stored offsets are in the passage, keys in the transcript
+            cosines = found.vectors @ vector
+            known.update(
+                {
+                    (pid, at + s, at + e): float(c)
+                    for (s, e), c in zip(found.spans, cosines, strict=True)
+                }
+            )
+        return known
 
     def _not_found(self, answer: Answer) -> None:
         answer.found = False
@@ -218,6 +251,7 @@ class Assistant:
             self._similarity(answer.query),
             self.reader.lexical.term_weight,
             self.settings.answer.scored_sentences,
+            known=self._stored_similarities(answer.query, hits),
         )
         if not choices:
             self._not_found(answer)

@@ -215,6 +215,7 @@ def _report_dict(report: IngestReport) -> dict:
         "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
         "removed": report.removed,
         "passages_written": report.passages_written,
+        "sentences_written": report.sentences_written,
         "transcripts_total": report.transcripts_total,
         "passages_total": report.passages_total,
         "warnings": [f"{f.path}: {w}" for f in report.files for w in f.warnings] + report.warnings,
@@ -238,6 +239,8 @@ def _print_report(report: IngestReport) -> None:
         f"passages written: {data['passages_written']}  index now holds "
         f"{data['transcripts_total']} transcripts, {data['passages_total']} passages"
     )
+    if data["sentences_written"]:
+        print(f"sentence vectors written (for picking quotes): {data['sentences_written']}")
     print(f"time: {data['seconds'].get('total', 0):.1f}s")
 
 

@@ -8,13 +8,13 @@ naming who spoke and when. Every quotation is an exact span of the transcript.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import Stemmer
 
-from ingest.sentences import sentence_spans
+from ingest.sentences import sentence_embed_text, sentence_spans
 from onrecord.citations import citation_for
 from onrecord.types import Citation, Role, SearchHit
 
@@ -60,16 +60,19 @@ def choose_quotes(
     similarity: Similarity | None = None,
     weight: Callable[[str], float] = lambda _: 1.0,
     budget: int | None = None,
+    known: Mapping[tuple[str, int, int], float] | None = None,
 ) -> list[QuoteChoice]:
     """The best run of up to three sentences from each of the top official passages.
 
     A run's score is the mean similarity of its sentences to the question plus a share of
     the question's (idf-weighted) words it contains; runs far below the best are dropped.
 
-    ``budget`` caps how many sentences are given to ``similarity`` (on a CPU, embedding them
-    is most of a quotes-mode answer's time): the passages take turns, each giving its
-    sentence with most of the question's words next (ties in reading order). A sentence left out
-    counts as the least similar one that was scored, so its words alone must carry it.
+    ``known`` holds similarities already at hand, keyed ``(passage_id, start, end)`` (from
+    sentence vectors stored at ingest); only the other sentences go to ``similarity``.
+    ``budget`` caps how many are given to it (on a CPU, embedding them is most of a
+    quotes-mode answer's time): the passages take turns, each giving its sentence with most
+    of the question's words next (ties in reading order). A sentence left out counts as the
+    least similar one that was scored, so its words alone must carry it.
     """
     wanted = terms(query)
     total = sum(weight(t) for t in wanted) or 1.0
@@ -82,17 +85,27 @@ def choose_quotes(
         ]
         for h in candidates
     }
-    chosen_rows = _rows_to_score(candidates, coverage, budget)
-    # Scored as "Speaker: sentence", the way passages are embedded: questions name speakers.
+    known = known or {}
+    sims = {
+        (h.passage_id, row): known[(h.passage_id, *span)]
+        for h in candidates
+        for row, span in enumerate(spans[h.passage_id])
+        if (h.passage_id, *span) in known
+    }
+    open_rows = {
+        h.passage_id: [r for r in range(len(spans[h.passage_id])) if (h.passage_id, r) not in sims]
+        for h in candidates
+    }
+    chosen_rows = _rows_to_score(candidates, coverage, open_rows, budget)
     texts = [
-        f"{h.speaker}: {_slice(h, *spans[h.passage_id][row])}"
+        sentence_embed_text(h.speaker, _slice(h, *spans[h.passage_id][row]))
         for h in candidates
         for row in chosen_rows[h.passage_id]
     ]
     values = iter(similarity(texts) if similarity and texts else [0.0] * len(texts))
-    sims = {
-        (h.passage_id, row): next(values) for h in candidates for row in chosen_rows[h.passage_id]
-    }
+    sims.update(
+        {(h.passage_id, row): next(values) for h in candidates for row in chosen_rows[h.passage_id]}
+    )
     floor = min(sims.values(), default=0.0)
     scored: list[QuoteChoice] = []
     for hit in candidates:
@@ -122,15 +135,17 @@ def choose_quotes(
 
 
 def _rows_to_score(
-    candidates: list[SearchHit], coverage: dict[str, list[float]], budget: int | None
+    candidates: list[SearchHit],
+    coverage: dict[str, list[float]],
+    open_rows: dict[str, list[int]],
+    budget: int | None,
 ) -> dict[str, list[int]]:
-    """Which sentences (row numbers, per passage) get a similarity score."""
-    sizes = {h.passage_id: len(coverage[h.passage_id]) for h in candidates}
-    if budget is None or sum(sizes.values()) <= budget:
-        return {pid: list(range(n)) for pid, n in sizes.items()}
+    """Which of the ``open_rows`` (sentence numbers, per passage) get a similarity score."""
+    if budget is None or sum(len(rows) for rows in open_rows.values()) <= budget:
+        return {pid: list(rows) for pid, rows in open_rows.items()}
     queues = {  # each passage's sentences, most question words first, then reading order
         h.passage_id: sorted(
-            range(sizes[h.passage_id]), key=lambda r, c=coverage[h.passage_id]: (-c[r], r)
+            open_rows[h.passage_id], key=lambda r, c=coverage[h.passage_id]: (-c[r], r)
         )
         for h in candidates
     }

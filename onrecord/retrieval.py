@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from onrecord.embeddings import Embedder
 from onrecord.fusion import reciprocal_rank_fusion
 from onrecord.index.reader import IndexReader
@@ -19,15 +21,18 @@ def search(
     settings: SearchSettings,
     k: int | None = None,
     timings: dict[str, float] | None = None,
+    vector: np.ndarray | None = None,
 ) -> list[SearchHit]:
-    """The ``k`` best passages for ``query`` that pass ``filters``."""
+    """The ``k`` best passages for ``query`` that pass ``filters`` (``vector``: the query's
+    embedding, when the caller has it already)."""
     k = k or settings.k
     timings = {} if timings is None else timings
     if filters.speaker and not reader.matching_speakers(filters.speaker):
         return []
-    started = time.perf_counter()
-    vector = embedder.embed([query])[0]
-    timings["embed_query"] = time.perf_counter() - started
+    if vector is None:
+        started = time.perf_counter()
+        vector = embedder.embed([query])[0]
+        timings["embed_query"] = time.perf_counter() - started
     started = time.perf_counter()
     mask = reader.filter_mask(filters)
     if len(reader.lexical.ids) <= settings.exact_dense_max:

@@ -28,6 +28,12 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(64, ge=1, description="Passages per embedding batch.")
     device: str = Field("cpu", description="Torch device for local models.")
+    sentence_vectors: bool = Field(
+        True,
+        description="Embed each quotable sentence at ingest, so quotes mode embeds nothing "
+        "but the question (about as many tokens again as the passages; off: sentences are "
+        "embedded when asked, up to answer.scored_sentences of them).",
+    )
 
 
 class ChunkSettings(BaseModel):
@@ -100,8 +106,9 @@ class AnswerSettings(BaseModel):
     scored_sentences: int | None = Field(
         16,
         ge=0,
-        description="Quotes mode: at most this many candidate sentences are embedded to pick "
-        "the quotes (the main cost of an answer on a CPU); 0: words alone; unset: all.",
+        description="Quotes mode: at most this many candidate sentences without a vector "
+        "stored at ingest (see embedding.sentence_vectors) are embedded when asked, to pick "
+        "the quotes (the main cost of such an answer on a CPU); 0: words alone; unset: all.",
     )
 
 

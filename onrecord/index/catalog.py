@@ -11,7 +11,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from onrecord.types import Passage, Role, Transcript, Turn
+
+# Sentence vectors are stored as int8 codes with one float32 scale per vector: 388 bytes a
+# sentence at 384 dimensions (a quarter of float32); cosines move by at most ~0.002.
+SCALE_BYTES = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,6 +34,8 @@ CREATE TABLE IF NOT EXISTS passages (
     end INTEGER NOT NULL, question_start INTEGER NOT NULL, question_end INTEGER NOT NULL,
     text TEXT NOT NULL, question TEXT NOT NULL, embed_text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id);
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    passage_id TEXT PRIMARY KEY, spans TEXT NOT NULL, vectors BLOB NOT NULL);
 """
 # Statements are constants: no SQL is ever built from data (ids go in as one JSON parameter).
 INSERT_PASSAGE = """INSERT INTO passages (id, doc_id, turn_index, speaker, label, role, date,
@@ -38,11 +46,30 @@ SELECT_PASSAGES = """SELECT id, doc_id, turn_index, speaker, label, role, date, 
 SELECT_PASSAGES_BY_ID = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
     question_start, question_end, text, question, embed_text FROM passages
     WHERE id IN (SELECT value FROM json_each(?))"""
+SELECT_PASSAGES_WITHOUT_SENTENCES = """SELECT id, doc_id, turn_index, speaker, label, role,
+    date, start, end, question_start, question_end, text, question, embed_text FROM passages
+    WHERE role != 'journalist' AND id NOT IN (SELECT passage_id FROM sentence_vectors)
+    ORDER BY rowid"""
+COUNT_PASSAGES_WITHOUT_SENTENCES = """SELECT COUNT(*) FROM passages WHERE role != 'journalist'
+    AND id NOT IN (SELECT passage_id FROM sentence_vectors)"""
+SELECT_SENTENCE_VECTORS = """SELECT passage_id, spans, vectors FROM sentence_vectors
+    WHERE passage_id IN (SELECT value FROM json_each(?))"""
+DELETE_ORPHAN_SENTENCES = (
+    "DELETE FROM sentence_vectors WHERE passage_id NOT IN (SELECT id FROM passages)"
+)
 DELETE_DOCUMENT = (
     "DELETE FROM passages WHERE doc_id = ?",
     "DELETE FROM turns WHERE doc_id = ?",
     "DELETE FROM transcripts WHERE doc_id = ?",
 )
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """A passage's sentences, as offsets in the passage's text, and one embedding each."""
+
+    spans: list[tuple[int, int]]
+    vectors: np.ndarray  # (len(spans), dimension), float32
 
 
 @dataclass(frozen=True)
@@ -181,6 +208,54 @@ class Catalog:
         rows = self.db.execute(SELECT_PASSAGES_BY_ID, (json.dumps(ids),))
         return {row[0]: _passage(row) for row in rows}
 
+    # --- sentence vectors (quote selection) ------------------------------------------
+    def has_sentence_vectors(self) -> bool:
+        """False for an index built before sentence vectors existed (read-only: no table)."""
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentence_vectors'"
+        ).fetchone()
+        return row is not None
+
+    def passages_without_sentence_vectors(self) -> list[Passage]:
+        """Passages that quotes can be cut from (all but journalists') with no vectors yet."""
+        return [_passage(row) for row in self.db.execute(SELECT_PASSAGES_WITHOUT_SENTENCES)]
+
+    def quotable_without_sentence_vectors(self) -> int:
+        """How many passages quotes can be cut from have no sentence vectors (all of them
+        in an index built before sentence vectors existed)."""
+        if not self.has_sentence_vectors():
+            sql = "SELECT COUNT(*) FROM passages WHERE role != 'journalist'"
+            return self.db.execute(sql).fetchone()[0]
+        return self.db.execute(COUNT_PASSAGES_WITHOUT_SENTENCES).fetchone()[0]
+
+    def put_sentence_vectors(self, passage_id: str, found: SentenceVectors) -> None:
+        if found.vectors.shape[0] != len(found.spans):
+            raise ValueError(f"{found.vectors.shape[0]} vectors for {len(found.spans)} sentences")
+        self.db.execute(
+            "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
+            (
+                passage_id,
+                json.dumps(found.spans),
+                pack_vectors(found.vectors),
+            ),
+        )
+
+    def drop_orphan_sentence_vectors(self) -> None:
+        """Forget the sentence vectors of passages that are gone (changed or removed)."""
+        self.db.execute(DELETE_ORPHAN_SENTENCES)
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, SentenceVectors]:
+        """Stored sentence vectors of ``ids`` (those that have them)."""
+        if not ids or not self.has_sentence_vectors():
+            return {}
+        found: dict[str, SentenceVectors] = {}
+        for pid, spans, blob in self.db.execute(SELECT_SENTENCE_VECTORS, (json.dumps(ids),)):
+            pairs = [(int(s), int(e)) for s, e in json.loads(spans)]
+            vectors = unpack_vectors(blob, len(pairs))
+            if vectors is not None:  # else damaged: the caller embeds these sentences itself
+                found[pid] = SentenceVectors(pairs, vectors)
+        return found
+
     # --- statistics -------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
         transcripts = self.db.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0]
@@ -204,6 +279,29 @@ class Catalog:
 
     def commit(self) -> None:
         self.db.commit()
+
+
+def pack_vectors(vectors: np.ndarray) -> bytes:
+    """``n`` float vectors as ``n`` float32 scales then ``n x d`` int8 codes."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.size == 0:
+        return b""
+    scales = np.abs(vectors).max(axis=1) / 127.0
+    scales[scales == 0] = 1.0
+    codes = np.round(vectors / scales[:, None]).astype(np.int8)
+    return scales.astype(np.float32).tobytes() + codes.tobytes()
+
+
+def unpack_vectors(blob: bytes, n: int) -> np.ndarray | None:
+    """The float32 ``(n, d)`` matrix of ``pack_vectors``; None if ``blob`` does not fit ``n``."""
+    if n == 0:
+        return None if blob else np.zeros((0, 0), dtype=np.float32)
+    size = len(blob) - n * SCALE_BYTES
+    if size <= 0 or size % n:
+        return None
+    scales = np.frombuffer(blob, dtype=np.float32, count=n)
+    codes = np.frombuffer(blob, dtype=np.int8, offset=n * SCALE_BYTES).reshape(n, -1)
+    return codes.astype(np.float32) * scales[:, None]
 
 
 def _passage(row: tuple) -> Passage:
