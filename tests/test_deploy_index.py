@@ -88,7 +88,7 @@ def test_the_committed_artifact_is_what_this_code_builds_from_the_sample(sample_
     assert manifest["passages"] == len(passages) and manifest["transcripts"] == 44
     assert manifest["passage_ids_sha256"] == passage_digest(p.id for p in passages), rebuild
     assert sha256_file(COMMITTED / ARCHIVE) == manifest["sha256"]
-    assert manifest["bytes"] < 5_000_000, "keep the committed artifact small"
+    assert manifest["bytes"] < 8_000_000, "keep the committed artifact small"
 
 
 def test_installing_the_committed_artifact_gives_an_index_that_answers(tmp_path, embedder):
@@ -100,6 +100,8 @@ def test_installing_the_committed_artifact_gives_an_index_that_answers(tmp_path,
     assert marker == {"generation": "gen-000001", "sha256": manifest["sha256"]}
     reader = IndexReader.open(settings.index_dir, settings)
     assert reader.stats()["transcripts"] == 44 and reader.stats()["passages"] == 1033
+    # It carries its sentence vectors: a deployed app embeds only the question.
+    assert len(reader.catalog.sentence_vectors(reader.catalog.passage_ids())) == 1033
     hits = search(reader, embedder, BIOSECURITY, SearchFilters(), settings.search, k=3)
     assert any(h.doc_id == MFA_DOC and h.speaker == "Sergey Lavrov" for h in hits)
     assert install_artifact(COMMITTED, settings) is None  # nothing left to do
