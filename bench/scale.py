@@ -4,10 +4,11 @@ For each mode (``embedded``: Chroma inside the index folder; ``server``: a real
 ``chroma run`` on 127.0.0.1, started and stopped here), in a fresh temporary index:
 
 * ingest of CORPUS (default ``../shared/corpus``) through ``ingest.pipeline.ingest_paths``,
-  with the pipeline's own parse / embed / write seconds. ``--cache`` (default on) takes
-  vectors from the benchmark's embedding cache (``bench/out/embeddings.sqlite3``), so both
-  modes measure the index writes rather than the same CPU-bound embedding twice; the embed
-  column then says how much was embedded for real. ``--no-cache`` embeds everything.
+  with the pipeline's own parse / embed (passages, then sentence vectors) / write seconds.
+  ``--cache`` (default on) takes vectors from the benchmark's embedding cache
+  (``bench/out/embeddings.sqlite3``), so both modes measure the index writes rather than
+  the same CPU-bound embedding twice; the embed column then says how much was embedded for
+  real. ``--no-cache`` embeds everything.
 * index size on disk (the index folder, plus the server's data folder in server mode);
 * quotes-mode answer latency, end to end (``Assistant.answer``: question embedding, hybrid
   search, quote selection, composition), p50 / p95 over the question set, with no filter,
@@ -201,6 +202,8 @@ def run_mode(
         "ingest s": ingest_s,
         "parse s": report.seconds.get("parse", 0.0),
         "embed s": report.seconds.get("embed", 0.0),
+        "sentences": report.sentences_written,
+        "embed sentences s": report.seconds.get("embed_sentences", 0.0),
         "write s": report.seconds.get("write", 0.0),
         "embedded for real": getattr(embedder, "misses", 0) - calls_before,
         "index MB": size,
@@ -220,8 +223,10 @@ def table(result: dict) -> str:
         f"{result['passages']:,} passages",
         "",
         f"ingest {result['ingest s']:.0f} s (parse {result['parse s']:.0f} s, embed "
-        f"{result['embed s']:.0f} s for {result['embedded for real']:,} passages embedded for "
-        f"real, write {result['write s']:.0f} s) · index {result['index MB']:.0f} MB on disk · "
+        f"{result['embed s']:.0f} s for passages and {result['embed sentences s']:.0f} s for "
+        f"{result['sentences']:,} sentence vectors, {result['embedded for real']:,} texts "
+        f"embedded for real, write {result['write s']:.0f} s) · index "
+        f"{result['index MB']:.0f} MB on disk · "
         f"process with the index loaded after five answers: {result['memory MB']['VmRSS']} MB "
         f"resident, peak {result['memory MB']['VmHWM']} MB",
         "",

@@ -72,6 +72,12 @@ class SearchSettings(BaseModel):
         description="Keyword search: weight of a match in the journalist's question, "
         "relative to one in the official's answer.",
     )
+    sentence_rerank: int = Field(
+        0,
+        ge=0,
+        description="The best this many fused candidates are ranked again by their closest "
+        "one or two sentences (stored sentence vectors) and that ranking is fused in; 0: off.",
+    )
     exact_dense_max: int = Field(
         300_000,
         ge=0,
