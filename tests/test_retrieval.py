@@ -97,3 +97,48 @@ def test_official_answer_outranks_a_passage_that_only_has_the_question(
     same_question = [h for h in hits if OPEN_SKIES_QUESTION in h.question]
     assert len(same_question) >= 2, "the other pieces of that answer should be candidates"
     assert HONG_KONG in hits[0].text, [h.text[:60] for h in hits]
+
+
+def test_best_windows_takes_the_closest_sentence_or_pair():
+    from onrecord.index.catalog import SentenceVectors
+    from onrecord.retrieval import best_windows
+
+    query = np.asarray([1.0, 0.0], dtype=np.float32)
+    stored = {
+        "one": SentenceVectors([(0, 5), (6, 9)], unit([[0.9, 0.1], [0.0, 1.0]])),
+        "pair": SentenceVectors([(0, 5), (6, 9), (10, 14)], unit([[0.1, 1], [1, 0.2], [1, 0.2]])),
+        "empty": SentenceVectors([], np.zeros((0, 0), dtype=np.float32)),
+    }
+    windows = best_windows(stored, query)
+    assert set(windows) == {"one", "pair"}  # a passage without sentences is not ranked
+    assert windows["one"] == pytest.approx(float(stored["one"].vectors[0] @ query))
+    assert windows["pair"] == pytest.approx(float(stored["pair"].vectors[1] @ query))
+
+
+def test_sentence_rerank_fuses_in_the_candidates_closest_sentences(reader, embedder):
+    question = "What did Medvedev tell Miller to do about the Belarus gas debt?"
+    plain = search(reader, embedder, question, SearchFilters(), SearchSettings(), k=30)
+    reranked = search(
+        reader, embedder, question, SearchFilters(), SearchSettings(sentence_rerank=30), k=30
+    )
+    assert plain and all("sentences" not in h.scores for h in plain)  # off by default
+    windows = {h.passage_id: h.scores["sentences"] for h in reranked}
+    assert len(windows) == len(reranked)
+    closest = max(windows, key=windows.__getitem__)
+    # It tops the third list, so fusing that list in can only lift it, and by rank.
+    assert [h.passage_id for h in reranked].index(closest) <= [h.passage_id for h in plain].index(
+        closest
+    )
+    assert {h.passage_id for h in reranked} == {h.passage_id for h in plain}
+    hit = next(h for h in reranked if h.passage_id == closest)
+    sentences = reader.catalog.sentence_vectors([closest])[closest]
+    texts = [f"{hit.speaker}: {hit.text[s:e]}" for s, e in sentences.spans]
+    assert windows[closest] == pytest.approx(
+        max(best_windows_of(embedder, question, texts)), abs=0.01
+    )
+
+
+def best_windows_of(embedder: Embedder, question: str, texts: list[str]) -> list[float]:
+    vectors = embedder.embed([question, *texts])
+    cosines = vectors[1:] @ vectors[0]
+    return [*cosines, *((cosines[:-1] + cosines[1:]) / 2)]
