@@ -144,6 +144,7 @@ def latencies(assistant: Assistant, questions: list[str]) -> dict[str, dict[str,
         totals, searches = [], []
         for i, question in enumerate(questions):
             filters = variants[i % len(variants)]
+            assistant._query_vector.cache_clear()  # each query embeds its question afresh
             started = time.perf_counter()
             answer = assistant.answer(question, filters=filters, mode="quotes", auto_filters=False)
             totals.append((time.perf_counter() - started) * 1000)
