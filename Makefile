@@ -25,8 +25,12 @@ index: setup  ## build the bundled sample index if there is none yet
 app: index  ## first command: set up, index the sample corpus, start the app
 	$(BIN)/streamlit run app.py
 
+# Two workers, each test file on one of them (module fixtures such as the Cloud environment
+# are built once): much of the suite waits on child processes, servers and a browser.
+TEST_WORKERS ?= 2
+
 test: setup  ## second command: set up and run the test suite (slow tests included)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

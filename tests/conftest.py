@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -45,25 +47,46 @@ def corpus(tmp_path: Path) -> Path:
     return target
 
 
+def _built_once(name: str, factory: pytest.TempPathFactory, build: Callable[[Path], None]) -> Path:
+    """An index ``build`` writes once per test run, whatever the number of pytest-xdist
+    workers: the first worker builds it under a file lock, every worker then works on its own
+    copy (two processes must not open one Chroma folder). Without xdist: built in place."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        target = factory.mktemp(name)
+        build(target)
+        return target
+    shared = factory.getbasetemp().parent / f"shared-{name}"
+    with FileLock(f"{shared}.lock"):
+        if not (shared / ".built").is_file():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            build(shared)
+            (shared / ".built").touch()
+    copy = factory.mktemp(name)
+    shutil.copytree(shared, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
+    return copy
+
+
+def _ingest_into(sources: Path, embedder) -> Callable[[Path], None]:
+    def build(index_dir: Path) -> None:
+        from ingest.pipeline import ingest_paths
+
+        settings = make_settings(index_dir)
+        report = ingest_paths([sources], settings, embedder=embedder, progress=False)
+        assert not report.failed, report.failed
+
+    return build
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """An index of the fixture transcripts, built once; tests must not write to it."""
-    from ingest.pipeline import ingest_paths
-
-    index_dir = tmp_path_factory.mktemp("index")
     corpus = tmp_path_factory.mktemp("corpus")
     shutil.copytree(FIXTURES, corpus, dirs_exist_ok=True)
-    report = ingest_paths([corpus], make_settings(index_dir), embedder=embedder, progress=False)
-    assert not report.failed, report.failed
-    return index_dir
+    return _built_once("index", tmp_path_factory, _ingest_into(corpus, embedder))
 
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """The bundled sample corpus (44 transcripts), indexed once; tests must not write to it."""
-    from ingest.pipeline import ingest_paths
-
-    index_dir = tmp_path_factory.mktemp("sample-index")
-    report = ingest_paths([SAMPLE], make_settings(index_dir), embedder=embedder, progress=False)
-    assert not report.failed, report.failed
-    return index_dir
+    return _built_once("sample-index", tmp_path_factory, _ingest_into(SAMPLE, embedder))
