@@ -26,7 +26,8 @@ app: index  ## first command: set up, index the sample corpus, start the app
 	$(BIN)/streamlit run app.py
 
 # Two workers, each test file on one of them (module fixtures such as the Cloud environment
-# are built once): much of the suite waits on child processes, servers and a browser.
+# are built once): while one test waits on a child process, server or browser, the other
+# core runs the next. About 13 minutes here against 20 in one process.
 TEST_WORKERS ?= 2
 
 test: setup  ## second command: set up and run the test suite (slow tests included)
