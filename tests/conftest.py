@@ -50,7 +50,8 @@ def corpus(tmp_path: Path) -> Path:
 def _built_once(name: str, factory: pytest.TempPathFactory, build: Callable[[Path], None]) -> Path:
     """An index ``build`` writes once per test run, whatever the number of pytest-xdist
     workers: the first worker builds it under a file lock, every worker then works on its own
-    copy (two processes must not open one Chroma folder). Without xdist: built in place."""
+    copy (two processes must not open one Chroma folder). Without xdist: built in place, as
+    the folder above the base temp is then shared by every run, not by one run's workers."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         target = factory.mktemp(name)
         build(target)
