@@ -1,8 +1,9 @@
 """An ``Embedder`` that remembers vectors in SQLite, so benchmark re-runs do not re-embed.
 
-Vectors are keyed by sha256(model name, text): a re-run, or a run after only some passage
-texts changed, embeds only the texts never seen with that model. ``calls`` counts only the
-calls that reached the real model.
+Vectors are keyed by sha256(model name, text), the name carrying the precision unless it is
+float32 (so the float32 vectors of earlier runs stay valid): a re-run, or a run after only
+some passage texts changed, embeds only the texts never seen with that model. ``calls``
+counts only the calls that reached the real model.
 
     embedder = CachedEmbedder(load_embedder(EmbeddingSettings()), Path("bench/out/cache.sqlite3"))
 """
@@ -44,6 +45,10 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, path: Path) -> None:
         self.inner = inner
         self.name = inner.name
+        self.precision = inner.precision
+        self._key_name = (
+            inner.name if inner.precision == "float32" else (f"{inner.name}@{inner.precision}")
+        )
         self.dimension = inner.dimension
         self.calls = 0
         self.hits = 0
@@ -61,7 +66,7 @@ class CachedEmbedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        keys = [cache_key(self.name, text) for text in texts]
+        keys = [cache_key(self._key_name, text) for text in texts]
         found = self._lookup(set(keys))
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
         self.hits += len(texts) - sum(1 for key in keys if key in missing)

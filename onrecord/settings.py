@@ -28,6 +28,13 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(64, ge=1, description="Passages per embedding batch.")
     device: str = Field("cpu", description="Torch device for local models.")
+    precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto",
+        description="Number format of a local model's weights: `bfloat16` runs about twice "
+        "as fast on CPUs with bf16 instructions (cosine to float32 ≥ 0.998; vectors are "
+        "stored as float32 either way); `auto`: bfloat16 where the CPU has them (AVX512-BF16 "
+        "or AMX), else float32.",
+    )
     sentence_vectors: bool = Field(
         True,
         description="Embed each quotable sentence at ingest, so quotes mode embeds nothing "

@@ -22,7 +22,10 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def build_identity(settings: Settings, dimension: int) -> dict:
+def build_identity(settings: Settings, dimension: int, precisions: list[str] | None = None) -> dict:
+    """What built the index. ``precisions``: every number format its vectors were computed
+    in (bfloat16 and float32 vectors of one model are interchangeable, cosine ≥ 0.998, so
+    this is a record, not part of what must match)."""
     from ingest.chunker import CHUNKER_VERSION
     from ingest.formats import FORMAT_VERSION
 
@@ -37,6 +40,7 @@ def build_identity(settings: Settings, dimension: int) -> dict:
     return {
         **shaping,
         "identity_hash": digest,
+        "embedding_precisions": sorted(set(precisions or [])),
         "versions": {name: _version(name) for name in LIBRARIES},
     }
 
