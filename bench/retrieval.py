@@ -74,6 +74,7 @@ PARTS = {"dev-001…060": range(1, 61), "dev-061…150": range(61, 151)}
 SAMPLED_FOLDER = "whitehouse"
 METHODS = {
     "onrecord": "OnRecord retriever (Assistant, k=10)",
+    "dense": "OnRecord passages, dense search alone (no keywords, no filters)",
     "tutorial": "tutorial: RecursiveCharacterTextSplitter(1000, 200) + Chroma similarity",
     "bm25": "BM25 (bm25s) on the same 1000-char chunks",
     "rrf": "RRF(tutorial dense, BM25) on the same chunks",
@@ -259,6 +260,20 @@ def run_onrecord(
             "filters": answer.filters,
         }
     return run, reader
+
+
+def run_dense(reader: IndexReader, embedder: Embedder, questions: Sequence[dict]) -> MethodRun:
+    """The same passages ranked by their vectors alone: what the embedded text is worth."""
+    dense = reader.dense()
+    passages = reader.catalog.passages_by_id(reader.lexical.ids)
+    run = MethodRun("dense", len(dense.ids))
+    for q in questions:
+        top = dense.search(embedder.embed([q["question"]])[0], K)
+        run.ranked[q["id"]] = [
+            Retrieved(p.doc_id, p.start, p.end, f"{p.speaker} ({p.role.value})", p.text)
+            for p in (passages[pid] for pid, _ in top)
+        ]
+    return run
 
 
 # --- (b) tutorial, (c) BM25, RRF ------------------------------------------------------------------
@@ -551,10 +566,14 @@ def run_all(args: argparse.Namespace, temp: Path) -> dict:
     log(f"onrecord: {len(questions)} questions retrieved")
     chunks = split_chunks(docs)
     log(f"tutorial: {len(chunks)} chunks")
-    runs = [onrecord, *run_chunk_methods(chunks, out / "tutorial-chroma", embedder, questions)]
+    runs = [
+        onrecord,
+        run_dense(reader, embedder, questions),
+        *run_chunk_methods(chunks, out / "tutorial-chroma", embedder, questions),
+    ]
     gold_files = gold_spans(questions, lambda d: docs[d].text if d in docs else None)
     gold_index = gold_spans(questions, reader.catalog.transcript_text)
-    golds = {run.name: gold_index if run.name == "onrecord" else gold_files for run in runs}
+    golds = {r.name: gold_index if r.name in ("onrecord", "dense") else gold_files for r in runs}
     parts = question_parts(questions)
     by_part = {
         part: {run.name: scores(run, golds[run.name], ids) for run in runs}

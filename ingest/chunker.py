@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 
+from ingest.offices import speaker_offices
 from ingest.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
-from onrecord.types import Passage, Role, Transcript, Turn
+from onrecord.types import Passage, Role, Transcript, Turn, named
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"  # 3: the speaker's office in the embedded text
 MIN_PASSAGE_CHARS = 25  # "Thank you." and "Go ahead." are not worth a passage
 INTERJECTION_CHARS = 60  # "Yeah." inside a reporter's question does not end it
 SHORT_CHARS = 200  # an answer or question this short takes earlier turns as context
@@ -35,6 +36,7 @@ def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Pa
     question: tuple[int, int] | None = None  # span of the current question
     asking = False  # inside a (possibly interrupted) run of reporter turns
     seen: dict[str, int] = {}
+    offices = speaker_offices(transcript)
     turns = transcript.turns
     for i, turn in enumerate(turns):
         if turn.role is Role.JOURNALIST:
@@ -46,7 +48,8 @@ def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Pa
         asking = False
         for start, end in _pieces(transcript.text, turn, settings):
             context = _context(turns, i, question, start, end)
-            passages.append(_passage(transcript, turn, context, start, end, settings, seen))
+            office = offices.get(turn.speaker, "")
+            passages.append(_passage(transcript, turn, office, context, start, end, settings, seen))
     return passages
 
 
@@ -112,6 +115,7 @@ def _split_long(
 def _passage(
     transcript: Transcript,
     turn: Turn,
+    office: str,
     question: tuple[int, int] | None,
     start: int,
     end: int,
@@ -121,7 +125,11 @@ def _passage(
     text = transcript.text[start:end]
     question_text = transcript.text[question[0] : question[1]] if question else ""
     embed_text = embedding_text(
-        transcript.title, turn.speaker, text, question_text, settings.question_chars
+        transcript.title,
+        named(turn.speaker, office),
+        text,
+        question_text,
+        settings.question_chars,
     )
     digest = passage_id(
         transcript.doc_id, turn.speaker, turn.role, transcript.date, embed_text, seen
@@ -141,6 +149,7 @@ def _passage(
         text=text,
         question=question_text,
         embed_text=embed_text,
+        office=office,
     )
 
 
@@ -165,9 +174,3 @@ def embedding_text(
         parts.append(f"Question: {question[:question_chars]}")
     parts.append(f"({title})")
     return "\n".join(parts)
-
-
-def lexical_fields(passage: Passage) -> tuple[str, str]:
-    """What keyword search indexes, as two fields: the speaker with the answer, and the
-    question (weighted lower at search time: it is context, not the speaker's words)."""
-    return f"{passage.speaker} {passage.text}", passage.question

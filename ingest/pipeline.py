@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.chunker import CHUNKER_VERSION, chunk_transcript, lexical_fields
+from ingest.chunker import CHUNKER_VERSION, chunk_transcript
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
 from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcript
 from ingest.reader import UnreadableFile, read_transcript_file
@@ -38,7 +38,7 @@ from onrecord.index.generations import (
     remove_stale,
 )
 from onrecord.index.identity import build_identity, check_identity
-from onrecord.index.lexical import LEXICAL_VERSION, LexicalIndex
+from onrecord.index.lexical import LEXICAL_VERSION, LexicalIndex, lexical_fields
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 from onrecord.types import Passage, Transcript

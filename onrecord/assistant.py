@@ -21,6 +21,7 @@ from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
 from onrecord.llm_answer import check_llm_answer, passages_block
 from onrecord.llm_client import ChatClient, Completion, LLMError
+from onrecord.office_speaker import speaker_by_office
 from onrecord.prompt_guard import PromptGuard
 from onrecord.prompts import render
 from onrecord.query import analyse_question, unknown_names
@@ -107,7 +108,7 @@ class Assistant:
         started = time.perf_counter()
         answer = self.retrieve(question, history, filters, mode, k, auto_filters)
         hits = answer.passages
-        if not self._relevant(hits, answer):
+        if not self._relevant(answer):
             self._not_found(answer)
         elif answer.mode == "llm":
             yield from self._llm_answer(answer.question, hits, answer)
@@ -157,6 +158,13 @@ class Assistant:
         if intent.since and not (filters.since or filters.until):
             filters.since, filters.until = intent.since, intent.until
             answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
+        if not filters.speaker and (filters.since or filters.until):
+            # "the industry minister in March 2016": whoever held that office then. Without a
+            # date an office is too often someone the question is about ("al-Qaeda leader").
+            found = speaker_by_office(question, self.reader.official_offices(filters))
+            if found:
+                filters.speaker = found.speaker
+                answer.auto_filters.append(f"speaker: {found.speaker} ({found.office})")
         return filters
 
     def _embed_query(self, query: str) -> np.ndarray:
@@ -167,6 +175,9 @@ class Assistant:
     def _retrieve(self, answer: Answer, k: int | None) -> list[SearchHit]:
         started = time.perf_counter()
         k = k or self.settings.search.k
+        # Every candidate that relevance orders, so that the gate below sees the same
+        # passages fusion puts first as it did before that order existed.
+        wanted = max(k, self.settings.search.relevance_depth)
         vector = self._query_vector(answer.query)
         answer.timings["embed_query"] = time.perf_counter() - started
         hits = search(
@@ -175,7 +186,7 @@ class Assistant:
             answer.query,
             answer.filters,
             self.settings.search,
-            k=k,
+            k=wanted,
             timings=answer.timings,
             vector=vector,
         )
@@ -193,18 +204,20 @@ class Assistant:
                 answer.query,
                 answer.filters,
                 self.settings.search,
-                k=k,
+                k=wanted,
                 timings=answer.timings,
                 vector=vector,
             )
         answer.timings["retrieve"] = time.perf_counter() - started
-        return hits
+        fused_first = sorted(hits, key=lambda h: -h.score)[:k]
+        answer.closest = max((h.scores.get("dense", -1.0) for h in fused_first), default=-1.0)
+        return hits[:k]
 
-    def _relevant(self, hits: list[SearchHit], answer: Answer) -> bool:
-        """Is there anything to answer from? No when the best passage is far from the
+    def _relevant(self, answer: Answer) -> bool:
+        """Is there anything to answer from? No when the closest passage is far from the
         question, or when the question is about a name the transcripts never mention and no
         passage is a close match (a spelling variant such as Kyiv/Kiev still gets through)."""
-        best = max((h.scores.get("dense", -1.0) for h in hits), default=-1.0)
+        best = answer.closest
         if best < self.settings.answer.min_relevance:
             return False
         unknown = unknown_names(answer.question, self.reader.lexical.knows)

@@ -440,6 +440,7 @@ def answer_dict(answer: Answer) -> dict:
                 "speaker": h.speaker,
                 "role": h.role.value,
                 "score": round(h.score, 6),
+                "relevance": None if h.relevance is None else round(h.relevance, 4),
                 "scores": h.scores,
             }
             for h in answer.passages

@@ -9,7 +9,9 @@ import numpy as np
 from onrecord.embeddings import Embedder
 from onrecord.fusion import reciprocal_rank_fusion
 from onrecord.index.catalog import SentenceVectors
+from onrecord.index.lexical import lexical_fields, stems
 from onrecord.index.reader import IndexReader
+from onrecord.relevance import DEFAULT_MODEL, RelevanceModel, coverage
 from onrecord.settings import SearchSettings
 from onrecord.types import SearchFilters, SearchHit
 
@@ -56,7 +58,42 @@ def search(
             fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
             per_retriever["sentences"] = windows
         timings["sentences"] = time.perf_counter() - started
+    if settings.relevance_depth:
+        started = time.perf_counter()
+        hits = _hits(reader, fused[: max(k, settings.relevance_depth)], per_retriever)
+        hits = by_relevance(reader, query, vector, hits, settings.relevance_depth)
+        timings["relevance"] = time.perf_counter() - started
+        return hits[:k]
     return _hits(reader, fused[:k], per_retriever)
+
+
+def by_relevance(
+    reader: IndexReader,
+    query: str,
+    vector: np.ndarray,
+    hits: list[SearchHit],
+    depth: int,
+    model: RelevanceModel = DEFAULT_MODEL,
+) -> list[SearchHit]:
+    """The first ``depth`` hits, each given its relevance, in that order; the rest after."""
+    head = hits[:depth]
+    if not head:
+        return hits
+    cosines = reader.vectors_of([h.passage_id for h in head]) @ vector
+    weights = reader.lexical.query_weights(query)
+    passages = reader.catalog.passages_by_id([h.passage_id for h in head])
+    for hit, cosine in zip(head, cosines, strict=True):
+        passage = passages[hit.passage_id]
+        answer_field, question_field = lexical_fields(passage)
+        signals = {
+            "dense": float(cosine),
+            "coverage": coverage(weights, stems(answer_field)),
+            "question_coverage": coverage(weights, stems(question_field)),
+        }
+        hit.scores.update(signals)
+        hit.relevance = model.probability(signals)
+    head.sort(key=lambda h: -(h.relevance or 0.0))
+    return head + hits[depth:]
 
 
 def best_windows(stored: dict[str, SentenceVectors], vector: np.ndarray) -> dict[str, float]:

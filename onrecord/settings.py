@@ -79,6 +79,13 @@ class SearchSettings(BaseModel):
         description="Keyword search: weight of a match in the journalist's question, "
         "relative to one in the official's answer.",
     )
+    relevance_depth: int = Field(
+        30,
+        ge=0,
+        description="The best this many fused candidates get a calibrated relevance (the "
+        "chance that the passage answers the question, from its cosine and the share of the "
+        "question's words it holds) and are put in that order; 0: fusion order, no relevance.",
+    )
     sentence_rerank: int = Field(
         0,
         ge=0,

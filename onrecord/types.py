@@ -77,6 +77,17 @@ class Passage:
     text: str  # the answer text, == transcript.text[start:end]
     question: str  # the question text ("" when none)
     embed_text: str  # what the embedding model sees
+    office: str = ""  # the speaker's offices as this transcript states them ("" when unstated)
+
+    @property
+    def named(self) -> str:
+        """``Alexei Miller (Gazprom CEO)``: the speaker as readers name them, by name or office."""
+        return named(self.speaker, self.office)
+
+
+def named(speaker: str, office: str) -> str:
+    """A speaker with their office in brackets, when the transcript states one."""
+    return f"{speaker} ({office})" if office else speaker
 
 
 @dataclass
@@ -109,6 +120,7 @@ class SearchHit:
     question: str = ""
     url: str | None = None
     scores: dict[str, float] = field(default_factory=dict)  # per retriever, for "why this answer"
+    relevance: float | None = None  # P(this passage answers the question); None: not scored
 
 
 @dataclass
@@ -146,3 +158,4 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)  # LLM tokens, when an LLM was used
+    closest: float = -1.0  # cosine of the closest passage among those fusion ranked first

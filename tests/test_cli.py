@@ -141,7 +141,9 @@ def test_ask_json_citations_slice_back_to_the_transcript(built_index, tmp_path):
     assert answer["citations"][0]["url"].startswith(
         "http://en.kremlin.ru/events/president/news/8055#:~:text="
     )
-    assert {"doc_id", "start", "end", "speaker", "score"} <= set(answer["passages"][0])
+    assert {"doc_id", "start", "end", "speaker", "score", "relevance"} <= set(answer["passages"][0])
+    relevance = [p["relevance"] for p in answer["passages"]]
+    assert all(0 < r < 1 for r in relevance) and relevance == sorted(relevance, reverse=True)
     text = onrecord(
         "ask", "What did Medvedev say about the Belarus gas debt?", "--index", str(built_index)
     )

@@ -37,6 +37,9 @@ from tests.fake_openai import FakeOpenAI
 
 PROBE_TIMEOUT = "30"  # a hanging read is cut off after this many seconds
 QUESTION = "What did Medvedev tell Miller to do about the Belarus gas debt?"
+# The sample corpus has no Medvedev-Miller meeting: asked of it, that question is rightly
+# not found. This one it answers (Lavrov's press conference of 26 May 2020).
+SAMPLE_QUESTION = "Which country did Lavrov say is blocking a verification mechanism for the BTWC?"
 OPENAI_MODEL = "openai:text-embedding-3-small"
 
 
@@ -105,7 +108,7 @@ def onrecord(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 def test_the_probe_passes_a_healthy_index_and_the_app_answers(monkeypatch, sample_index):
     check_generation(current_generation(sample_index), 60)  # no exception
     app = start_app(monkeypatch, sample_index)
-    app.chat_input(key="question").set_value(QUESTION).run()
+    app.chat_input(key="question").set_value(SAMPLE_QUESTION).run()
     assert not app.exception and not app.error
     assert app.session_state["exchanges"][-1].answer.citations
 
@@ -164,7 +167,7 @@ def test_a_damaged_generation_published_mid_conversation_keeps_the_chat(
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
     app = start_app(monkeypatch, index)
-    app.chat_input(key="question").set_value(QUESTION).run()
+    app.chat_input(key="question").set_value(SAMPLE_QUESTION).run()
     answered = app.session_state["exchanges"][-1].answer
     assert answered.citations
     broken = index / "gen-000099"  # as if a new generation were published, then damaged
@@ -176,7 +179,7 @@ def test_a_damaged_generation_published_mid_conversation_keeps_the_chat(
     assert "The index is unavailable" in app.error[0].value
     assert "conversation is kept" in app.error[0].value
     assert app.session_state["exchanges"][-1].answer is answered
-    assert any("Dmitry Medvedev" in m.value for m in app.markdown)  # the old cards are drawn
+    assert any("Sergey Lavrov" in m.value for m in app.markdown)  # the old cards are drawn
 
 
 # --- item 5: another embedding model or dimension --------------------------------------------

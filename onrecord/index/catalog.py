@@ -32,28 +32,34 @@ CREATE TABLE IF NOT EXISTS passages (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, turn_index INTEGER NOT NULL, speaker TEXT NOT NULL,
     label TEXT NOT NULL, role TEXT NOT NULL, date TEXT, start INTEGER NOT NULL,
     end INTEGER NOT NULL, question_start INTEGER NOT NULL, question_end INTEGER NOT NULL,
-    text TEXT NOT NULL, question TEXT NOT NULL, embed_text TEXT NOT NULL);
+    text TEXT NOT NULL, question TEXT NOT NULL, embed_text TEXT NOT NULL,
+    office TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id);
 CREATE TABLE IF NOT EXISTS sentence_vectors (
     passage_id TEXT PRIMARY KEY, spans TEXT NOT NULL, vectors BLOB NOT NULL);
 """
 # Statements are constants: no SQL is ever built from data (ids go in as one JSON parameter).
 INSERT_PASSAGE = """INSERT INTO passages (id, doc_id, turn_index, speaker, label, role, date,
-    start, end, question_start, question_end, text, question, embed_text)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+    start, end, question_start, question_end, text, question, embed_text, office)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
 SELECT_PASSAGES = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
-    question_start, question_end, text, question, embed_text FROM passages ORDER BY rowid"""
+    question_start, question_end, text, question, embed_text, office FROM passages
+    ORDER BY rowid"""
 SELECT_PASSAGES_BY_ID = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
-    question_start, question_end, text, question, embed_text FROM passages
+    question_start, question_end, text, question, embed_text, office FROM passages
     WHERE id IN (SELECT value FROM json_each(?))"""
 SELECT_PASSAGES_WITHOUT_SENTENCES = """SELECT id, doc_id, turn_index, speaker, label, role,
-    date, start, end, question_start, question_end, text, question, embed_text FROM passages
-    WHERE role != 'journalist' AND id NOT IN (SELECT passage_id FROM sentence_vectors)
+    date, start, end, question_start, question_end, text, question, embed_text, office
+    FROM passages WHERE role != 'journalist' AND id NOT IN (SELECT passage_id FROM sentence_vectors)
     ORDER BY rowid"""
 COUNT_PASSAGES_WITHOUT_SENTENCES = """SELECT COUNT(*) FROM passages WHERE role != 'journalist'
     AND id NOT IN (SELECT passage_id FROM sentence_vectors)"""
 SELECT_SENTENCE_VECTORS = """SELECT passage_id, spans, vectors FROM sentence_vectors
     WHERE passage_id IN (SELECT value FROM json_each(?))"""
+# A catalog written before offices were stored: a writer adds the column; a reader sees the
+# passages through a view that adds an empty one (a temporary view shadows the table).
+ADD_OFFICE = "ALTER TABLE passages ADD COLUMN office TEXT NOT NULL DEFAULT ''"
+OFFICE_VIEW = "CREATE TEMP VIEW passages AS SELECT *, '' AS office FROM main.passages"
 DELETE_ORPHAN_SENTENCES = (
     "DELETE FROM sentence_vectors WHERE passage_id NOT IN (SELECT id FROM passages)"
 )
@@ -93,6 +99,9 @@ class Catalog:
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         if not readonly:
             self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}
+        if columns and "office" not in columns:  # a catalog from before offices were stored
+            self.db.execute(OFFICE_VIEW if readonly else ADD_OFFICE)
 
     def close(self) -> None:
         self.db.close()
@@ -195,6 +204,7 @@ class Catalog:
                     p.text,
                     p.question,
                     p.embed_text,
+                    p.office,
                 )
                 for p in passages
             ],

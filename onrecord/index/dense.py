@@ -24,6 +24,7 @@ class DenseMatrix:
             raise ValueError(f"{vectors.shape[0]} vectors for {len(ids)} passages")
         self.ids = ids
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._row_of: dict[str, int] | None = None
 
     @classmethod
     def load(cls, store: VectorStore, ids: list[str]) -> DenseMatrix:
@@ -49,6 +50,12 @@ class DenseMatrix:
         if missing:
             raise ValueError(f"{missing} passages have no vector in the index")
         return cls(ids, matrix if matrix is not None else np.zeros((0, 0), dtype=np.float32))
+
+    def rows(self, ids: list[str]) -> np.ndarray:
+        """The vectors of ``ids``, in that order."""
+        if self._row_of is None:
+            self._row_of = {pid: row for row, pid in enumerate(self.ids)}
+        return self.vectors[[self._row_of[pid] for pid in ids]]
 
     def search(
         self, vector: np.ndarray, k: int, mask: np.ndarray | None = None

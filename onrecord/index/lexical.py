@@ -20,12 +20,30 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+from onrecord.types import Passage
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _STEMMER = Stemmer.Stemmer("english")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
+_STOPWORDS = frozenset(STOPWORDS_EN)  # what bm25s removes for stopwords="en"
 QUESTION_FIELD = "question"
 LEXICAL_VERSION = "2"  # two fields; part of each transcript's content hash
+
+
+def lexical_fields(passage: Passage) -> tuple[str, str]:
+    """What keyword search indexes, as two fields: the speaker (with their office) and the
+    answer, and the question (weighted lower at search time: it is context, not the
+    speaker's words)."""
+    return f"{passage.named} {passage.text}", passage.question
+
+
+def stems(text: str) -> set[str]:
+    """The distinct terms of ``text`` as the index sees them: lower-cased words of two or more
+    characters, English stop words removed, stemmed."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    return set(_STEMMER.stemWords(words))
 
 
 def _tokenize(texts: list[str]) -> bm25s.tokenization.Tokenized:
@@ -75,6 +93,10 @@ class LexicalIndex:
         return bool(tokens) and all(
             stem in self.idf or stem in self.question_idf for stem in _STEMMER.stemWords(tokens)
         )
+
+    def query_weights(self, query: str) -> dict[str, float]:
+        """The query's terms and their weights (idf in the answers): what coverage counts."""
+        return {term: self.term_weight(term) for term in stems(query)}
 
     def term_weight(self, stemmed: str) -> float:
         """Inverse document frequency of a stemmed term in the answers (rare words weigh more)."""

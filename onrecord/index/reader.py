@@ -16,7 +16,7 @@ from onrecord.index.identity import check_identity
 from onrecord.index.lexical import LexicalIndex
 from onrecord.index.vectors import VectorStore, date_number
 from onrecord.settings import Settings
-from onrecord.types import SearchFilters
+from onrecord.types import Role, SearchFilters
 
 CATALOG, CHROMA, LEXICAL = "catalog.sqlite3", "chroma", "lexical"
 
@@ -38,6 +38,7 @@ class IndexReader:
     date_of: np.ndarray  # passage position -> yyyymmdd (0 = unknown)
     doc_of: np.ndarray  # passage position -> doc code
     docs: list[str]  # doc code -> doc id
+    offices: list[tuple[str, str, int]] = field(default_factory=list)  # (speaker, office, date)
     _dense: DenseMatrix | None = field(default=None, repr=False)
 
     @classmethod
@@ -71,6 +72,14 @@ class IndexReader:
             np.array([date_number(p.date) for p in ordered], dtype=np.int32),
             np.array([doc_code[p.doc_id] for p in ordered], dtype=np.int32),
             docs,
+            sorted(
+                {
+                    (p.speaker, office.strip(), date_number(p.date))
+                    for p in passages
+                    if p.office and p.role is Role.OFFICIAL
+                    for office in p.office.split(";")
+                }
+            ),
         )
 
     def dense(self) -> DenseMatrix:
@@ -83,6 +92,26 @@ class IndexReader:
     def is_stale(self) -> bool:
         """True when an ingest has published a newer generation since this one was opened."""
         return current_generation(self.index_dir) != self.generation
+
+    def vectors_of(self, ids: list[str]) -> np.ndarray:
+        """The stored vectors of ``ids``, in that order: from the in-memory copy when exact
+        search has loaded it, else from Chroma."""
+        if self._dense is not None:
+            return self._dense.rows(ids)
+        with self.vectors.errors():
+            got = self.vectors.collection.get(ids=ids, include=["embeddings"])
+        found = dict(zip(got["ids"], got["embeddings"], strict=True))
+        return np.asarray([found[pid] for pid in ids], dtype=np.float32)
+
+    def official_offices(self, filters: SearchFilters) -> dict[str, set[str]]:
+        """Officials -> the offices their transcripts state, within the date filters."""
+        since = date_number(filters.since) if filters.since else 0
+        until = date_number(filters.until) if filters.until else 99_999_999
+        found: dict[str, set[str]] = {}
+        for speaker, office, date in self.offices:
+            if since <= date <= until and (date or not (filters.since or filters.until)):
+                found.setdefault(speaker, set()).add(office)
+        return found
 
     def matching_speakers(self, name: str) -> list[str]:
         return [s for s in self.speakers if speaker_matches(name, s)]

@@ -1,0 +1,139 @@
+"""Who a speaker is, in the words of the transcript: the office that goes with the name.
+
+Readers name officials by office at least as often as by name ("the industry minister",
+"Gazprom's chief", "the national security adviser"), but a speaker label often carries the name
+alone (``Denis Manturov``, ``MR. SULLIVAN``). The office is usually written somewhere else in
+the same transcript: on the person's first, longer label (``Minister of Industry and Trade
+Denis Manturov``), in the title (``Meeting with Gazprom CEO Alexei Miller``, ``Press Briefing by
+Press Secretary Jen Psaki and National Security Advisor Jake Sullivan``) or in the opening lines
+(``… a working meeting with Chairman of Gazprom Management Board Alexei Miller.``).
+
+``speaker_offices`` collects those phrases for every official of one transcript, so that the
+passage can carry them into what is embedded and keyword-indexed, and a question that names
+the office can find the person. Only phrases that contain an office word count; a phrase is the
+run of capitalised words (with ``of``, ``the``, ``and``…) just before the person's name, cut at
+another speaker's name, a lower-case word or punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.speakers import HONORIFICS, TITLE_WORDS, clean_label, label_head
+from onrecord.types import Role, Transcript
+
+MAX_PHRASES = 3  # per speaker and transcript
+MAX_PHRASE_WORDS = 9
+LEAD_CHARS = 1500  # how much of the text before the first turn is read for offices
+# Office words beyond the title words of labels: what an organisation's head is called.
+OFFICE_WORDS = TITLE_WORDS | {
+    "ceo", "chairwoman", "commissioner", "general", "inspector", "manager", "managing",
+    "minister", "ombudsman", "premier", "rector", "surgeon", "treasurer", "czar", "tsar",
+}  # fmt: skip
+_CONNECTORS = {"of", "the", "and", "for", "on", "in", "to", "&"}
+_TOKEN = re.compile(r"[\w’'.&-]+|[^\w\s]")
+
+
+def speaker_offices(transcript: Transcript) -> dict[str, str]:
+    """Canonical name -> the offices the transcript gives that official (``;``-separated,
+    longest-known first), for every official with at least one; others are absent."""
+    people = {t.speaker for t in transcript.turns if t.role is Role.OFFICIAL and t.speaker}
+    stop_names = {w.lower().strip(".") for name in people for w in name.split()}
+    lead = transcript.text[: transcript.turns[0].start if transcript.turns else 0][:LEAD_CHARS]
+    found: dict[str, list[str]] = {}
+    for turn in transcript.turns:
+        if turn.speaker in people:
+            phrase = _label_office(turn.label, turn.speaker)
+            if phrase:
+                found.setdefault(turn.speaker, []).append(phrase)
+    for speaker in sorted(people):
+        for source in (transcript.title, lead):
+            found.setdefault(speaker, []).extend(_offices_before(source, speaker, stop_names))
+    return {s: "; ".join(_distinct(p)) for s, p in found.items() if p}
+
+
+def _label_office(label: str, speaker: str) -> str:
+    """``Minister of Industry and Trade Denis Manturov`` -> ``Minister of Industry and
+    Trade``; ``SURGEON GENERAL MURTHY`` -> ``Surgeon General``; ``MS. PSAKI`` -> ``""``."""
+    head = clean_label(label)
+    if "," in head:  # ``Sergei Mironov, Leader of …`` or ``Construction, … Minister Mikhail Men``
+        name_part = label_head(label)
+        rest = head.replace(name_part, "").strip(" ,")
+        if _has_office_word(rest.split()):
+            return _tidy(rest)
+    words = head.split()
+    names = {w.lower().strip(".") for w in speaker.split()}
+    while words and (words[-1].lower().strip(".") in names or _is_honorific(words[-1])):
+        words.pop()
+    while words and (_is_honorific(words[0]) or words[0].lower() in _CONNECTORS):
+        words.pop(0)
+    return _tidy(" ".join(words)) if _has_office_word(words) else ""
+
+
+def _offices_before(text: str, speaker: str, stop_names: set[str]) -> list[str]:
+    """Office phrases written just before ``speaker``'s name (full name, or surname) in
+    ``text``: ``… with Gazprom CEO Alexei Miller`` -> ``Gazprom CEO``."""
+    names = speaker.split()
+    if not names or not text:
+        return []
+    pattern = (
+        re.escape(names[-1]) if len(names) == 1 else r"[\s\u00a0]+".join(map(re.escape, names))
+    )
+    phrases = []
+    for match in re.finditer(rf"\b{pattern}\b", text):
+        line_start = text.rfind("\n", 0, match.start()) + 1  # an office is on the name's line
+        before = _TOKEN.findall(text[max(line_start, match.start() - 200) : match.start()])
+        words: list[str] = []
+        for token in reversed(before):
+            bare = token.lower().strip(".")
+            if (
+                bare in stop_names
+                or len(words) >= MAX_PHRASE_WORDS
+                or not (token[:1].isupper() or bare in _CONNECTORS)
+            ):
+                break
+            words.insert(0, token)
+        while words and (words[0].lower() in _CONNECTORS or _is_honorific(words[0])):
+            words.pop(0)
+        while words and _is_honorific(words[-1]):
+            words.pop()
+        if len(names) == 1 and words and not _has_office_word(words[-1:]):
+            words.pop()  # the given name before a surname-only speaker (``Jen`` Psaki)
+        if _has_office_word(words):
+            phrases.append(_tidy(" ".join(words)))
+    return phrases
+
+
+def _has_office_word(words: list[str]) -> bool:
+    return any(w.lower().strip(".,") in OFFICE_WORDS for w in words)
+
+
+def _is_honorific(word: str) -> bool:
+    return word.lower().strip(".") in HONORIFICS and word.lower() != "the"
+
+
+def _tidy(phrase: str) -> str:
+    """Collapse spaces; an all-capitals phrase (``SURGEON GENERAL``) in title case, short
+    words such as ``CEO`` or ``NSC`` kept as they are."""
+    phrase = " ".join(phrase.replace("\u00a0", " ").split()).strip(" ,;:")
+    if phrase.isupper() and len(phrase) > 4:
+        phrase = " ".join(
+            w.lower() if w.lower() in _CONNECTORS else w if len(w) <= 3 else w.title()
+            for w in phrase.split()
+        )
+    return phrase
+
+
+def _distinct(phrases: list[str]) -> list[str]:
+    """Unique phrases (case-insensitive), longest first, at most ``MAX_PHRASES``; a phrase
+    contained in a longer one kept only when it adds words (``Gazprom CEO`` beside
+    ``Chairman of Gazprom Management Board`` stays)."""
+    unique: dict[str, str] = {}
+    for phrase in phrases:
+        unique.setdefault(phrase.lower(), phrase)
+    ordered = sorted(unique.values(), key=len, reverse=True)
+    kept: list[str] = []
+    for phrase in ordered:
+        if not any(phrase.lower() in longer.lower() for longer in kept):
+            kept.append(phrase)
+    return kept[:MAX_PHRASES]
