@@ -17,11 +17,11 @@ Methods, all over the same corpus and with the same embedding model (through a S
 * ``rrf``: reciprocal-rank fusion of ``tutorial`` and ``bm25`` (50 candidates each), for
   reference.
 
-Corpus sets: ``paper`` = the MFA transcript, all Kremlin transcripts and 114 White House
+Corpus sets: ``paper`` = the MFA transcript, all Kremlin transcripts and 145 White House
 briefings (every one a dev question cites, plus an evenly spaced sample of the rest by id);
 ``full`` = the whole corpus. Run from the repo root:
 
-    .venv/bin/python bench/retrieval.py [--corpus-set paper|full] [--json PATH]
+    .venv/bin/python bench/retrieval.py [--corpus-set paper|full] [--precision P] [--json PATH]
 
 Prints Markdown: the metrics table, per-tag hit@5, and the questions ``onrecord`` misses at 10
 (with the gold passage's fate in the index), the list to improve retrieval from.
@@ -560,7 +560,8 @@ def run_all(args: argparse.Namespace, temp: Path) -> dict:
     docs = load_docs(corpus)
     log(f"corpus set {args.corpus_set}: {len(docs)} transcripts; {len(questions)} questions")
     out = args.out / args.corpus_set
-    embedder = CachedEmbedder(load_embedder(EmbeddingSettings()), args.out / "embeddings.sqlite3")
+    model = load_embedder(EmbeddingSettings(precision=args.precision))
+    embedder = CachedEmbedder(model, args.out / "embeddings.sqlite3")
     settings = build_index(corpus, out / "onrecord-index", embedder)
     onrecord, reader = run_onrecord(settings, embedder, questions)
     log(f"onrecord: {len(questions)} questions retrieved")
@@ -667,6 +668,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--corpus-set", choices=["paper", "full"], default="paper")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out")
     parser.add_argument("--json", type=Path, help="also write all numbers to this JSON file")
+    parser.add_argument(
+        "--precision",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="the embedding model's weights (embedding.precision)",
+    )
     return parser.parse_args()
 
 

@@ -48,4 +48,5 @@ def citation_for(
         url=text_fragment_url(hit.url, quote),
         verified=verified,
         passage_id=hit.passage_id,
+        office=hit.office.split(";")[0].strip(),
     )

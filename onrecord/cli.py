@@ -423,6 +423,7 @@ def answer_dict(answer: Answer) -> dict:
                 "title": c.title,
                 "date": c.date,
                 "speaker": c.speaker,
+                "office": c.office,
                 "role": c.role.value,
                 "quote": c.quote,
                 "start": c.start,
@@ -459,7 +460,7 @@ def _print_answer(answer: Answer) -> None:
         print("\nSources:")
     for c in answer.citations:
         mark = "verified" if c.verified else "NOT VERIFIED"
-        print(f"[{c.n}] {c.speaker} ({c.role.value}), {c.date}: “{textwrap.shorten(c.quote, 300)}”")
+        print(f"[{c.n}] {c.who} ({c.role.value}), {c.date}: “{textwrap.shorten(c.quote, 300)}”")
         print(f"    {c.title} · {c.doc_id} [{c.start}:{c.end}] · {mark}")
         if c.url:
             print(f"    {c.url}")

@@ -141,6 +141,7 @@ def _hits(
                 score=score,
                 question=passage.question,
                 url=info.url if info else None,
+                office=passage.office,
                 scores={name: found[pid] for name, found in per_retriever.items() if pid in found},
             )
         )

@@ -121,6 +121,7 @@ class SearchHit:
     url: str | None = None
     scores: dict[str, float] = field(default_factory=dict)  # per retriever, for "why this answer"
     relevance: float | None = None  # P(this passage answers the question); None: not scored
+    office: str = ""  # the speaker's offices as the transcript states them
 
 
 @dataclass
@@ -140,6 +141,12 @@ class Citation:
     url: str | None
     verified: bool
     passage_id: str = ""
+    office: str = ""  # the speaker's office as the transcript states it (the first, if several)
+
+    @property
+    def who(self) -> str:
+        """``Alexei Miller (Gazprom CEO)``, or the name alone."""
+        return named(self.speaker, self.office)
 
 
 @dataclass

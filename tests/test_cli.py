@@ -135,12 +135,17 @@ def test_ask_json_citations_slice_back_to_the_transcript(built_index, tmp_path):
             "end",
             "url",
             "verified",
+            "office",
         } <= set(c)
         assert catalog.transcript_text(c["doc_id"])[c["start"] : c["end"]] == c["quote"]
         assert f"[{c['n']}]" in answer["answer"]
     assert answer["citations"][0]["url"].startswith(
         "http://en.kremlin.ru/events/president/news/8055#:~:text="
     )
+    # who said it, the way the transcript names them (title: "Meeting with Gazprom CEO ...")
+    offices = {c["speaker"]: c["office"] for c in answer["citations"]}
+    expected = {"Alexei Miller": "Gazprom CEO", "Dmitry Medvedev": "President of Russia"}
+    assert offices and all(offices[name] == expected[name] for name in offices)
     assert {"doc_id", "start", "end", "speaker", "score", "relevance"} <= set(answer["passages"][0])
     relevance = [p["relevance"] for p in answer["passages"]]
     assert all(0 < r < 1 for r in relevance) and relevance == sorted(relevance, reverse=True)

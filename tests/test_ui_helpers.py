@@ -137,12 +137,14 @@ def test_why_rows_and_timings():
         "words " * 100,
         0.03,
         scores={"dense": 0.61234, "lexical": 7.5},
+        relevance=0.23456,
     )
     from onrecord.types import Answer
 
     answer = Answer("q", "t", "quotes", citations=[], passages=[hit])
     row = passage_rows(answer)[0]
     assert row["rank"] == 1 and row["dense"] == 0.612 and row["keyword"] == 7.5
+    assert row["relevance"] == 0.235
     assert not row["cited"] and row["text"].endswith("…") and len(row["text"]) == 220
     assert timing_text({"total": 1.5, "dense": 0.004, "embed_query": 0.01}) == (
         "embed query 10 ms · vector search 4 ms · total 1.50 s"

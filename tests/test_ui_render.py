@@ -146,6 +146,12 @@ def test_card_heading_shows_number_speaker_role_date_and_mark():
     heading = render.card_heading(citation)
     assert heading.startswith(render.marker(3) + " **Sergey Lavrov** · official · 26 May 2020")
     assert "verified" in heading
+    with_office = Citation(
+        3, "d", "T", None, "Sergey Lavrov", Role.OFFICIAL, "q", 0, 1, None, True,
+        office="Foreign Minister",
+    )  # fmt: skip
+    heading = render.card_heading(with_office)
+    assert " **Sergey Lavrov \\(Foreign Minister\\)** · official" in heading
     unverified = Citation(1, "d", "T", None, "X", Role.OFFICIAL, "q", 0, 1, None, False)
     assert "not verified" in render.card_heading(unverified)
     assert "undated" in render.card_heading(unverified)

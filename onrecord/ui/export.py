@@ -33,7 +33,7 @@ def citation_markdown(citation: Citation) -> str:
     """``[n] Speaker (role), date, Title — verified``, the quote, and the link if known."""
     mark = "verbatim, verified" if citation.verified else "NOT VERIFIED"
     parts = [
-        f"**[{citation.n}] {neutralise(citation.speaker)}** ({citation.role.value}), "
+        f"**[{citation.n}] {neutralise(citation.who)}** ({citation.role.value}), "
         f"{display_date(citation.date)}, *{neutralise(citation.title)}* — {mark}",
         "",
         quote_lines(citation.quote),

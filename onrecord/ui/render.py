@@ -163,7 +163,7 @@ def card_heading(citation: Citation) -> str:
         else ":red-badge[:material/warning: not verified]"
     )
     return (
-        f"{marker(citation.n)} **{inline(citation.speaker)}** · {citation.role.value} · "
+        f"{marker(citation.n)} **{inline(citation.who)}** · {citation.role.value} · "
         f"{display_date(citation.date)} {badge}"
     )
 
