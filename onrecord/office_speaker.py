@@ -118,9 +118,13 @@ def _match(
     shared = content & near
     if not shared:
         return None
-    # "deputy minister" and "minister" are different offices, whichever side says "deputy".
+    # "deputy minister" and "minister" are different offices, whichever side says "deputy";
+    # of two offices sharing the words asked for, the one with fewer others is meant
+    # ("national security adviser": not the national security communications adviser).
     mismatched = (content ^ near) & _MODIFIER_STEMS
-    return sum(weights.get(t, 0.0) for t in shared) - 0.5 * len(mismatched), phrase
+    unasked = len(content - near - _MODIFIER_STEMS)
+    score = sum(weights.get(t, 0.0) for t in shared) - 0.5 * len(mismatched) - 0.1 * unasked
+    return score, phrase
 
 
 def _idf(offices: dict[str, set[str]]) -> dict[str, float]:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.speakers import normalise_person
+from onrecord.office_speaker import ROLE_CLASS
 
 _MONTHS = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -65,6 +66,7 @@ _SPEECH_NOUNS = (
 
 
 SURNAME_SHARE = 0.8
+_OFFICE_WORDS = "|".join(sorted(ROLE_CLASS))
 
 
 @dataclass
@@ -143,9 +145,18 @@ def extract_speaker(question: str, speakers: dict[str, int], min_passages: int =
             group = by_surname.get(name.lower(), {})
             if name != speaker and count < SURNAME_SHARE * sum(group.values()):
                 continue
-            if re.search(rf"\b{re.escape(name)}\b", question) and _ties_speech(question, name):
+            if _named_as_speaker(question, name) and _ties_speech(question, name):
                 found.add(speaker)
     return _one_person(found)
+
+
+def _named_as_speaker(question: str, name: str) -> bool:
+    """``name`` occurs other than as the owner of an office: in "Putin's press secretary"
+    or "Russia's human rights commissioner" the speaker is the office holder."""
+    n = re.escape(name)
+    mentions = len(re.findall(rf"\b{n}\b", question))
+    owned = len(re.findall(rf"\b{n}['’]s\s+(?:[\w-]+\s+){{0,3}}?(?:{_OFFICE_WORDS})\b", question))
+    return mentions > owned
 
 
 def analyse_question(question: str, speakers: dict[str, int]) -> QueryIntent:

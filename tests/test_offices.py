@@ -91,6 +91,7 @@ OFFICES = {
     "Alexei Kudrin": {"Chairman of the Accounts Chamber"},
     "Jake Sullivan": {"National Security Advisor"},
     "Karine Jean-Pierre": {"Press Secretary"},
+    "John Kirby": {"White House National Security Communications Advisor"},
     "Veronika Skvortsova": {"Healthcare Minister"},
     "Mikhail Murashko": {"Healthcare Minister"},
 }
