@@ -394,7 +394,7 @@ def test_export_of_the_conversation_and_of_one_answer(monkeypatch, built_index, 
     text = latest(downloads, "onrecord-conversation-")
     assert "## 1. " + GAS in text and "## 2. " + CEASEFIRE in text
     c = first.answer.citations[0]
-    assert f"**[1] {c.speaker}** (official), 15 June 2010, *{c.title}*" in text
+    assert f"**[1] {c.who}** (official), 15 June 2010, *{c.title}*" in text
     assert f"> “{c.quote.splitlines()[0].strip()}" in text
     assert f"[Source, at the quoted words]({c.url})" in text and "#:~:text=" in c.url
     one = latest(downloads, f"onrecord-answer-{second.id}.md")
