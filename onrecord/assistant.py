@@ -158,7 +158,8 @@ class Assistant:
         if intent.since and not (filters.since or filters.until):
             filters.since, filters.until = intent.since, intent.until
             answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
-        if not filters.speaker and (filters.since or filters.until):
+        dated = filters.since or filters.until
+        if self.settings.search.office_speakers and not filters.speaker and dated:
             # "the industry minister in March 2016": whoever held that office then. Without a
             # date an office is too often someone the question is about ("al-Qaeda leader").
             found = speaker_by_office(question, self.reader.official_offices(filters))

@@ -48,5 +48,5 @@ def coverage(query_weights: Mapping[str, float], terms: set[str]) -> float:
 
 # Fitted by `.venv/bin/python bench/calibrate_relevance.py` (sample set, 2026-12-05).
 DEFAULT_MODEL = RelevanceModel(
-    weights={"dense": 3.12, "coverage": 3.00, "question_coverage": 1.92}, bias=-5.46
+    weights={"dense": 3.04, "coverage": 3.03, "question_coverage": 1.90}, bias=-5.46
 )

@@ -86,6 +86,11 @@ class SearchSettings(BaseModel):
         "chance that the passage answers the question, from its cosine and the share of the "
         "question's words it holds) and are put in that order; 0: fusion order, no relevance.",
     )
+    office_speakers: bool = Field(
+        True,
+        description="Read a speaker named by office in a question that also gives a date "
+        '("Gazprom\'s chief in July 2017") as a filter on the one official holding it.',
+    )
     sentence_rerank: int = Field(
         0,
         ge=0,

@@ -84,9 +84,13 @@ def test_answers_through_the_server_match_the_embedded_index(
     ).answer(GAS)
     assert served.found and served.citations
     assert served.text == local.text
-    assert [(h.passage_id, round(h.score, 6)) for h in served.passages] == [
-        (h.passage_id, round(h.score, 6)) for h in local.passages
-    ]
+    # The same passages in the same order. Fused scores may differ in the fourth decimal: the
+    # server index embedded the held-back transcript in a batch of its own, and bfloat16
+    # vectors depend a little on a batch's padding, so two near-equal neighbours can swap
+    # inside one of the fused lists (1/62 against 1/63).
+    assert [h.passage_id for h in served.passages] == [h.passage_id for h in local.passages]
+    for s, e in zip(served.passages, local.passages, strict=True):
+        assert abs(s.score - e.score) < 1e-3
     reader = IndexReader.open(server_index, settings)
     for citation in served.citations:
         assert citation.verified and citation.speaker == "Dmitry Medvedev"

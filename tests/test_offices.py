@@ -77,7 +77,11 @@ def test_passages_carry_the_office_into_keyword_and_embedded_text():
         p for p in chunk_transcript(transcript, ChunkSettings()) if p.speaker == "Alexei Miller"
     ]
     assert miller and all(p.office == "Gazprom CEO" for p in miller)
-    assert all(p.embed_text.startswith("Alexei Miller (Gazprom CEO): ") for p in miller)
+    assert all(
+        p.embed_text.startswith(transcript.title + "\n")
+        and f"\nAlexei Miller (Gazprom CEO): {p.text}" in p.embed_text
+        for p in miller
+    )
     answer_field, _ = lexical_fields(miller[0])
     assert answer_field.startswith("Alexei Miller (Gazprom CEO) ")
 
@@ -149,3 +153,7 @@ def test_an_office_and_a_date_in_the_question_become_a_speaker_filter(sample_ind
         answer.auto_filters
     )
     assert answer.passages and {h.speaker for h in answer.passages} == {"Mikhail Men"}
+    settings.search = settings.search.model_copy(update={"office_speakers": False})
+    unfiltered = Assistant(settings, reader, embedder).retrieve(answer.question)
+    assert unfiltered.filters.speaker is None
+    assert unfiltered.auto_filters == ["dates: 2016-02-01 to 2016-02-29"]
