@@ -152,20 +152,27 @@ class Assistant:
             if row["role"] == Role.OFFICIAL.value
         }
         intent = analyse_question(question, official_counts)
-        if intent.speaker and not filters.speaker:
-            filters.speaker = intent.speaker
-            answer.auto_filters.append(f"speaker: {intent.speaker}")
-        if intent.since and not (filters.since or filters.until):
+        named = intent.speaker if not filters.speaker else None
+        dates_read = bool(intent.since and not (filters.since or filters.until))
+        if dates_read:
             filters.since, filters.until = intent.since, intent.until
-            answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
-        dated = filters.since or filters.until
-        if self.settings.search.office_speakers and not filters.speaker and dated:
+        held = None
+        if self.settings.search.office_speakers and not filters.speaker and filters.since:
             # "the industry minister in March 2016": whoever held that office then. Without a
             # date an office is too often someone the question is about ("al-Qaeda leader").
-            found = speaker_by_office(question, self.reader.official_offices(filters))
-            if found:
-                filters.speaker = found.speaker
-                answer.auto_filters.append(f"speaker: {found.speaker} ({found.office})")
+            held = speaker_by_office(question, self.reader.official_offices(filters))
+        if held and named and held.speaker != named:
+            # "what did Gazprom's chief say, and what time limit did Medvedev give": two people
+            # are asked about, and a filter on either one would hide the other's answer.
+            named = held = None
+        if named:
+            filters.speaker = named
+            answer.auto_filters.append(f"speaker: {named}")
+        if dates_read:
+            answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
+        if held and not named:
+            filters.speaker = held.speaker
+            answer.auto_filters.append(f"speaker: {held.speaker} ({held.office})")
         return filters
 
     def _embed_query(self, query: str) -> np.ndarray:

@@ -79,9 +79,18 @@ class QueryIntent:
     notes: list[str] = field(default_factory=list)
 
 
-def extract_date_range(question: str) -> tuple[str, str, str] | None:
-    """(since, until, note) for a confident date in the question, else None."""
-    if match := _DAY.search(question):
+_MONTH_SPAN = re.compile(
+    rf"\b(?:between|from)\s+(?:(?:his|her|their|its|the)\s+)?(?:early\s+|mid-?\s*|late\s+)?{_MONTH_RE}\s+(?:and|to|until|through)"
+    rf"\s+(?:early\s+|mid-?\s*|late\s+)?{_MONTH_RE},?\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def _calendar_mentions(question: str) -> list[tuple[str, str, str]]:
+    """Every day and every month the question names, as (since, until, note)."""
+    found: list[tuple[str, str, str]] = []
+    days = list(_DAY.finditer(question))
+    for match in days:
         if match.group(1):
             month, day, year = match.group(1), int(match.group(2)), int(match.group(3))
         else:
@@ -89,15 +98,39 @@ def extract_date_range(question: str) -> tuple[str, str, str] | None:
         number = _MONTHS.index(month.lower()) + 1
         if 1 <= day <= calendar.monthrange(year, number)[1]:
             iso = f"{year:04d}-{number:02d}-{day:02d}"
-            return iso, iso, f"date {iso}"
-    if match := _MONTH_YEAR.search(question):
-        number, year = _MONTHS.index(match.group(1).lower()) + 1, int(match.group(2))
-        last = calendar.monthrange(year, number)[1]
-        return (
-            f"{year:04d}-{number:02d}-01",
-            f"{year:04d}-{number:02d}-{last:02d}",
-            f"{match.group(1).capitalize()} {year}",
-        )
+            found.append((iso, iso, f"date {iso}"))
+    for match in _MONTH_YEAR.finditer(question):
+        if not any(d.start() <= match.end(1) and match.start(1) <= d.end() for d in days):
+            found.append(_month(match.group(1), int(match.group(2))))  # not "3 March 2021"
+    for match in _MONTH_SPAN.finditer(question):
+        year = int(match.group(3))
+        found += [_month(match.group(1), year), _month(match.group(2), year)]
+    return found
+
+
+def _month(name: str, year: int) -> tuple[str, str, str]:
+    number = _MONTHS.index(name.lower()) + 1
+    last = calendar.monthrange(year, number)[1]
+    return (
+        f"{year:04d}-{number:02d}-01",
+        f"{year:04d}-{number:02d}-{last:02d}",
+        f"{name.capitalize()} {year}",
+    )
+
+
+def extract_date_range(question: str) -> tuple[str, str, str] | None:
+    """(since, until, note) for a confident date in the question, else None.
+
+    A question that names several days or months ("between May and November 2019", "the April
+    2017 briefing and the report in October 2018") asks about all of them: the range runs
+    from the first to the last, since any narrower one would hide an answer it asks for. A
+    year alone counts only as the year of a named event ("at his 2019 news conference")."""
+    if mentions := _calendar_mentions(question):
+        first = min(mentions, key=lambda m: m[0])
+        last = max(mentions, key=lambda m: m[1])
+        if first is last or (first[0], first[1]) == (last[0], last[1]):
+            return first
+        return first[0], last[1], f"{first[2]} to {last[2]}"
     if match := _EVENT_YEAR.search(question):
         year = int(next(g for g in match.groups() if g))
         return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
@@ -121,6 +154,9 @@ def _ties_speech(question: str, name: str) -> bool:
         rf"\b(?i:according)\s+to\s+{n}\b",
         rf"\b{n}['’]s?\s+(?:\w+\s+)?(?:{_SPEECH_NOUNS})\b",
         rf"\b(?i:what)\s+(?:did|does|has)\s+{n}\b",
+        # "what Putin and Erdogan said", "did Putin and Erdogan give": both are speaking.
+        rf"\b{n}\s+and\s+(?:[A-Z][\w’'-]+\s+){{1,3}}(?:{_SPEECH_VERBS})\b",
+        rf"\b(?i:did|do|does|have|had|would|will)\s+(?:[A-Z][\w’'-]+\s+){{1,3}}and\s+{n}\b",
     ]
     return any(re.search(p, question) for p in patterns)
 

@@ -153,6 +153,14 @@ def test_an_office_and_a_date_in_the_question_become_a_speaker_filter(sample_ind
         answer.auto_filters
     )
     assert answer.passages and {h.speaker for h in answer.passages} == {"Mikhail Men"}
+    # Two people asked about, one by office and one by name: neither becomes the filter.
+    both = assistant.retrieve(
+        "What did the housing and utilities minister report in February 2016 about "
+        "resettling people from dilapidated housing, and what did Putin tell him?"
+    )
+    assert both.filters.speaker is None
+    assert both.auto_filters == ["dates: 2016-02-01 to 2016-02-29"]
+    assert {"Mikhail Men", "Vladimir Putin"} <= {h.speaker for h in both.passages}
     settings.search = settings.search.model_copy(update={"office_speakers": False})
     unfiltered = Assistant(settings, reader, embedder).retrieve(answer.question)
     assert unfiltered.filters.speaker is None

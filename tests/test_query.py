@@ -36,6 +36,17 @@ SPEAKERS = {
         ("At his 2019 annual news conference, what did Putin say?", ("2019-01-01", "2019-12-31")),
         ("After the 2017 G20 summit, did Putin claim that?", ("2017-01-01", "2017-12-31")),
         ("What trade target was set, and how big was trade in 2013?", None),
+        # Several days or months named: the range runs from the first to the last.
+        (
+            "Between his May and November 2019 meetings with Putin, how many signed up?",
+            ("2019-05-01", "2019-11-30"),
+        ),
+        ("What did he say between March and May 2022?", ("2022-03-01", "2022-05-31")),
+        (
+            "How did ridership grow between the April 2017 briefing and the October 2018 report?",
+            ("2017-04-01", "2018-10-31"),
+        ),
+        ("On May 26, 2020, and again on June 2, 2020?", ("2020-05-26", "2020-06-02")),
         ("What happened on February 30, 2020?", None),
         ("Nothing about dates here", None),
     ],
@@ -58,6 +69,9 @@ def test_dates(question, expected):
         ("Is Moscow worried that Lukashenko wants to build missiles with China?", None),
         # Two people tied to speech: not confident.
         ("What did Putin say and what did Medvedev answer?", None),
+        ("Going by what Putin and Medvedev said at the meeting, how big was it?", None),
+        ("Did Putin and Medvedev give the same figure?", None),
+        ("What did Putin say about Medvedev and Lukashenko?", "Vladimir Putin"),
         # Too few passages to be a confident filter.
         ("What did Kirby say about the pier?", None),
         # The owner of an office is not the one speaking: the office holder is.
@@ -74,3 +88,6 @@ def test_analyse_question_notes_what_it_applied():
     intent = analyse_question("What did Psaki say in August 2021 about Kabul?", SPEAKERS)
     assert (intent.speaker, intent.since, intent.until) == ("Psaki", "2021-08-01", "2021-08-31")
     assert intent.notes == ["August 2021", "speaker Psaki"]
+    spread = analyse_question("What did Psaki say between June and August 2021?", SPEAKERS)
+    assert (spread.since, spread.until) == ("2021-06-01", "2021-08-31")
+    assert spread.notes == ["June 2021 to August 2021", "speaker Psaki"]
