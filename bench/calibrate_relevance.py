@@ -5,7 +5,9 @@ searched as ``Assistant.retrieve`` does (filters read from the question), the be
 ``search.relevance_depth`` fused candidates get their signals, and each is labelled by the gold
 quotes (a passage answers when it covers half of a gold quote). A logistic regression (a few
 Newton steps, L2 on the weights) maps the signals to P(answers). Prints the weights as Python,
-to paste into ``DEFAULT_MODEL``, and how well they rank and separate on the same questions.
+to paste into ``DEFAULT_MODEL``, and the answer gate ``answer.min_answer_relevance``: halfway
+between the best relevance of the lowest answerable question and that of the highest
+unanswerable one below it.
 
     .venv/bin/python bench/calibrate_relevance.py [--index DIR] [--questions PATH]
 
@@ -60,6 +62,22 @@ def labelled_signals(settings: Settings, questions: list[dict]) -> tuple[np.ndar
     return np.asarray(rows, dtype=float), np.asarray(labels, dtype=float)
 
 
+def gate_threshold(settings: Settings, questions: list[dict]) -> tuple[float, list[tuple]]:
+    """The answer gate (``answer.min_answer_relevance``): each question's best relevance
+    through ``Assistant.retrieve``, and the threshold halfway between the lowest answerable
+    question's and the highest unanswerable one's below it (no answerable question refused)."""
+    reader = IndexReader.open(settings.index_dir, settings)
+    assistant = Assistant(settings, reader, load_embedder(settings.embedding))
+    best = []
+    for q in questions:
+        asked = assistant.retrieve(q["question"], history=q.get("history"))
+        top = max((h.relevance or 0.0 for h in asked.passages), default=0.0)
+        best.append((top, bool(q.get("answerable", True)), q["id"]))
+    lowest = min(b for b, answerable, _ in best if answerable)
+    below = [b for b, answerable, _ in best if not answerable and b < lowest]
+    return (lowest + max(below)) / 2 if below else lowest, sorted(best)
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
     """Weights then bias, by Newton's method on the L2-penalised log-likelihood."""
     a = np.hstack([x, np.ones((len(x), 1))])
@@ -87,10 +105,17 @@ def main() -> None:
         if args.index is None:
             ingest_paths([REPO_ROOT / "data" / "sample"], settings, progress=False)
         x, y = labelled_signals(settings, questions)
+        threshold, best = gate_threshold(settings, questions)
     w = fit_logistic(x, y)
     weights = ", ".join(f'"{name}": {value:.2f}' for name, value in zip(SIGNALS, w, strict=False))
     print(f"{len(questions)} questions, {len(y)} candidates, {int(y.sum())} answering")
     print(f"RelevanceModel(weights={{{weights}}}, bias={w[-1]:.2f})")
+    refused = sum(1 for b, answerable, _ in best if not answerable and b < threshold)
+    print(
+        f"answer.min_answer_relevance = {threshold:.3f} (with the weights in use): refuses "
+        f"{refused} of {sum(not a for _, a, _ in best)} unanswerable sample questions, "
+        "no answerable one"
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,15 @@ import numpy as np
 
 from onrecord.constants import NOT_FOUND
 from onrecord.embeddings import Embedder
-from onrecord.followup import heuristic_query, history_text
+from onrecord.followup import (
+    EARLIER,
+    LATER,
+    heuristic_query,
+    history_text,
+    is_follow_up,
+    naming,
+    previous_user_questions,
+)
 from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
 from onrecord.llm_answer import check_llm_answer, passages_block
@@ -88,8 +96,12 @@ class Assistant:
         history = list(history or [])
         answer.query = self._standalone_query(question, history, mode, answer)
         if auto_filters:
-            # A follow-up inherits who and when from the conversation: read the standalone query.
-            answer.filters = self._filters(answer.query if history else question, filters, answer)
+            # An LLM's rewrite of a follow-up is standalone: read who and when from it. Without
+            # one, the question's own filters come first and the conversation lends the rest.
+            condensed = "condense" in answer.timings
+            answer.filters = self._filters(answer.query if condensed else question, filters, answer)
+            if not condensed and is_follow_up(question, history):
+                self._inherit_filters(question, history, answer)
         else:
             answer.filters = replace(filters) if filters else SearchFilters()
         answer.passages = self._retrieve(answer, k)
@@ -146,12 +158,13 @@ class Assistant:
 
     def _filters(self, question: str, given: SearchFilters | None, answer: Answer) -> SearchFilters:
         filters = replace(given) if given else SearchFilters()
+        stats = self.reader.stats()
         official_counts = {
             row["name"]: row["passages"]
-            for row in self.reader.stats()["speakers"]
+            for row in stats["speakers"]
             if row["role"] == Role.OFFICIAL.value
         }
-        intent = analyse_question(question, official_counts)
+        intent = analyse_question(question, official_counts, newest=stats["date_range"][1])
         named = intent.speaker if not filters.speaker else None
         dates_read = bool(intent.since and not (filters.since or filters.until))
         if dates_read:
@@ -169,11 +182,39 @@ class Assistant:
             filters.speaker = named
             answer.auto_filters.append(f"speaker: {named}")
         if dates_read:
-            answer.auto_filters.append(f"dates: {intent.since} to {intent.until}")
+            said = next((n for n in intent.notes if "counted from" in n), "")  # "last year"
+            answer.auto_filters.append(
+                f"dates: {intent.since} to {intent.until or '…'}" + (f" ({said})" if said else "")
+            )
         if held and not named:
             filters.speaker = held.speaker
             answer.auto_filters.append(f"speaker: {held.speaker} ({held.office})")
         return filters
+
+    def _inherit_filters(self, question: str, history: list[dict], answer: Answer) -> None:
+        """Who and when of the most recent earlier question that names them, for what the
+        follow-up leaves open; a follow-up moving on in time ("a month later") keeps only
+        the start of the earlier dates, one moving back only the end."""
+        filters = answer.filters
+        for previous in previous_user_questions(history):
+            if filters.speaker and (filters.since or filters.until):
+                break
+            earlier = self._filters(previous, None, Answer(question=previous, text="", mode=""))
+            if earlier.speaker and not filters.speaker:
+                filters.speaker = earlier.speaker
+                answer.auto_filters.append(f"speaker: {earlier.speaker} (from the conversation)")
+                if answer.query == question:
+                    answer.query = naming(question, earlier.speaker)
+            if (earlier.since or earlier.until) and not (filters.since or filters.until):
+                since, until = earlier.since, earlier.until
+                if LATER.search(question):
+                    until = None
+                elif EARLIER.search(question):
+                    since = None
+                filters.since, filters.until = since, until
+                answer.auto_filters.append(
+                    f"dates: {since or '…'} to {until or '…'} (from the conversation)"
+                )
 
     def _embed_query(self, query: str) -> np.ndarray:
         vector = self.embedder.embed([query])[0]
@@ -199,22 +240,12 @@ class Assistant:
             vector=vector,
         )
         if not hits and answer.auto_filters:
+            # The question said who or when; an answer from someone else or another time
+            # would not be an answer to it.
             answer.warnings.append(
-                "Nothing matched the filters read from the question ("
+                "Nothing in the transcripts matches what the question asks for ("
                 + "; ".join(answer.auto_filters)
-                + "); searched everything."
-            )
-            answer.filters = SearchFilters()
-            answer.auto_filters = []
-            hits = search(
-                self.reader,
-                self.embedder,
-                answer.query,
-                answer.filters,
-                self.settings.search,
-                k=wanted,
-                timings=answer.timings,
-                vector=vector,
+                + "); nothing outside that was searched."
             )
         answer.timings["retrieve"] = time.perf_counter() - started
         fused_first = sorted(hits, key=lambda h: -h.score)[:k]
@@ -222,11 +253,16 @@ class Assistant:
         return hits[:k]
 
     def _relevant(self, answer: Answer) -> bool:
-        """Is there anything to answer from? No when the closest passage is far from the
-        question, or when the question is about a name the transcripts never mention and no
-        passage is a close match (a spelling variant such as Kyiv/Kiev still gets through)."""
+        """Is there anything to answer from? No when no passage is likely to answer the
+        question (its calibrated relevance; the cosine where relevance is off), however few
+        passages the filters leave, or when the question is about a name the transcripts
+        never mention and no passage is a close match (Kyiv/Kiev still gets through)."""
         best = answer.closest
-        if best < self.settings.answer.min_relevance:
+        relevance = [h.relevance for h in answer.passages if h.relevance is not None]
+        if relevance:
+            if max(relevance) < self.settings.answer.min_answer_relevance:
+                return False
+        elif best < self.settings.answer.min_relevance:
             return False
         unknown = unknown_names(answer.question, self.reader.lexical.knows)
         if unknown and best < self.settings.answer.strong_relevance:
@@ -277,7 +313,9 @@ class Assistant:
         if not choices:
             self._not_found(answer)
         else:
-            answer.text, answer.citations = compose_quotes_answer(choices)
+            answer.text, answer.citations, answer.claim_unshown = compose_quotes_answer(
+                choices, answer.question
+            )
         answer.mode = "quotes"
         answer.timings["compose"] = time.perf_counter() - started
 

@@ -408,6 +408,7 @@ def answer_dict(answer: Answer) -> dict:
         "answer": answer.text,
         "mode": answer.mode,
         "found": answer.found,
+        "claim_unshown": answer.claim_unshown,
         "query": answer.query,
         "filters": {
             "speaker": answer.filters.speaker,

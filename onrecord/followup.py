@@ -1,8 +1,13 @@
-"""Follow-up questions: a standalone search query from the conversation so far.
+"""Follow-up questions: what to search for, and what the conversation lends the search.
 
-With an LLM the condense prompt rewrites the question; without one, a question that leans on
-the conversation (starts with "and", or refers back with he/she/it/that/this/they, or is
-very short) is searched together with the previous user question.
+With an LLM the condense prompt rewrites the question into a standalone one. Without one, a
+question that leans on the conversation (starts with "and", refers back with
+he/she/it/that/this/they, or is very short) keeps who and when from the conversation (the
+speaker and date filters of the previous questions, see ``Assistant``) but searches for its
+own topic: "And what about Afghanistan?" after a question on the Biological Weapons
+Convention is a search for Afghanistan, not for the convention again. A question that points
+back at a thing ("that deadline", "the bridge there") or has no topic of its own ("Why?") is
+searched together with the previous one.
 """
 
 from __future__ import annotations
@@ -15,25 +20,82 @@ _LEANS_BACK = re.compile(
     re.I,
 )
 SHORT_QUESTION_WORDS = 6
+# Words that carry no topic in a follow-up: question words, pronouns, auxiliaries, verbs of
+# saying, and words that only point back ("that", "mean", "exactly").
+_NO_TOPIC = frozenset(
+    """a an the and or but so also then there here of to in on at by for with about as from
+    is are was were be been being do does did has have had will would could should can may
+    might must what which who whom whose when where why how whether if not no yes
+    he she it they him her them his its their hers theirs this that these those one ones
+    say said says saying tell told mean meant means explain explained add added go on more
+    exactly really again else anything something why's what's that's it's he's she's
+    about afterwards later then next""".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_POINTS_AT_A_THING = re.compile(r"\b(that|this|those|these|there|such)\b", re.I)
+# A follow-up that moves forward or back in time keeps only one end of the earlier dates.
+LATER = re.compile(
+    r"\b(later|afterwards|after that|since then|subsequently|the following|next (?:day|week|"
+    r"month|year))\b",
+    re.I,
+)
+EARLIER = re.compile(r"\b(earlier|before that|previously|the previous|the day before)\b", re.I)
 
 
 def needs_context(question: str) -> bool:
     return bool(_LEANS_BACK.search(question)) or len(question.split()) <= SHORT_QUESTION_WORDS
 
 
+def has_own_topic(question: str) -> bool:
+    """True when the question names something to search for besides pointing back."""
+    words = [w.lower().strip("'’-") for w in _WORD.findall(question)]
+    return any(w and w not in _NO_TOPIC for w in words)
+
+
+def previous_user_questions(history: list[dict]) -> list[str]:
+    """The user's earlier questions, most recent first."""
+    return [
+        str(m["content"]).strip()
+        for m in reversed(history or [])
+        if m.get("role") == "user" and str(m.get("content", "")).strip()
+    ]
+
+
 def previous_user_question(history: list[dict]) -> str | None:
-    for message in reversed(history or []):
-        if message.get("role") == "user" and str(message.get("content", "")).strip():
-            return str(message["content"]).strip()
-    return None
+    found = previous_user_questions(history)
+    return found[0] if found else None
+
+
+def is_follow_up(question: str, history: list[dict] | None) -> bool:
+    return bool(previous_user_question(history or [])) and needs_context(question)
 
 
 def heuristic_query(question: str, history: list[dict] | None) -> str:
-    """The question, prefixed with the previous user question when it depends on it."""
+    """The search text of a question without an LLM. A follow-up that points back at a thing
+    ("that deadline", "the bridge there") or has no topic of its own ("Why?") is searched
+    together with the previous user question; one that only points back at a person ("what
+    did he say about Afghanistan?") is searched on its own, the person being a filter."""
     previous = previous_user_question(history or [])
-    if previous and needs_context(question):
+    if not previous or not needs_context(question):
+        return question
+    if _POINTS_AT_A_THING.search(question) or not has_own_topic(question):
         return f"{previous} {question}"
     return question
+
+
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
+
+
+def naming(question: str, person: str) -> str:
+    """The question with its first "he"/"she"/"him"/"his"/"her" replaced by the person the
+    conversation is about, or with the name after it when there is no such pronoun: the
+    search then reads the name as passages carry it ("And what deadline did Dmitry Medvedev
+    give?")."""
+    match = _PERSON_PRONOUN.search(question)
+    if match is None:
+        return f"{question} {person}"
+    word = f"{person}’s" if match.group(1).lower() == "his" else person
+    return question[: match.start()] + word + question[match.end() :]
 
 
 def history_text(history: list[dict], max_chars: int = 4000) -> str:

@@ -63,6 +63,7 @@ _SPEECH_NOUNS = (
     "take|reaction|view|views|answer|response|remarks|comments|words|position|"
     "assessment|explanation|reply|statement|opinion|argument|arguments|account"
 )
+_SPEECH = re.compile(rf"\b(?:{_SPEECH_VERBS}|{_SPEECH_NOUNS})\b", re.I)
 
 
 SURNAME_SHARE = 0.8
@@ -118,13 +119,28 @@ def _month(name: str, year: int) -> tuple[str, str, str]:
     )
 
 
-def extract_date_range(question: str) -> tuple[str, str, str] | None:
+_SINCE = re.compile(
+    rf"\bsince\s+(?:(?:early|mid|late)\s+)?(?:{_MONTH_RE}\s+)?((?:19|20)\d\d)\b", re.I
+)
+_IN_YEAR = re.compile(r"\b(?:in|during|throughout)\s+((?:19|20)\d\d)\b(?!\s*[-–/]\d)", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(last|this|previous)\s+year\b", re.I)
+
+
+def extract_date_range(
+    question: str, newest: str | None = None
+) -> tuple[str, str | None, str] | None:
     """(since, until, note) for a confident date in the question, else None.
 
     A question that names several days or months ("between May and November 2019", "the April
     2017 briefing and the report in October 2018") asks about all of them: the range runs
     from the first to the last, since any narrower one would hide an answer it asks for. A
     year alone counts only as the year of a named event ("at his 2019 news conference")."""
+    if match := _SINCE.search(question):
+        if match.group(1):
+            start = _month(match.group(1), int(match.group(2)))[0]
+        else:
+            start = f"{int(match.group(2)):04d}-01-01"
+        return start, None, f"since {start}"
     if mentions := _calendar_mentions(question):
         first = min(mentions, key=lambda m: m[0])
         last = max(mentions, key=lambda m: m[1])
@@ -134,6 +150,18 @@ def extract_date_range(question: str) -> tuple[str, str, str] | None:
     if match := _EVENT_YEAR.search(question):
         year = int(next(g for g in match.groups() if g))
         return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
+    if _SPEECH.search(question) and (match := _IN_YEAR.search(question)):
+        # "What did Lavrov say about oil in 2019?": the year it was said. Without a verb of
+        # saying ("how big was trade in 2013?") the year is the topic's, not the speech's.
+        year = int(match.group(1))
+        return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
+    if newest and _SPEECH.search(question) and (match := _RELATIVE_YEAR.search(question)):
+        year = int(newest[:4]) - (match.group(1).lower() != "this")
+        return (
+            f"{year:04d}-01-01",
+            f"{year:04d}-12-31",
+            f"{match.group(1).lower()} year, counted from the newest transcript ({newest})",
+        )
     return None
 
 
@@ -195,10 +223,13 @@ def _named_as_speaker(question: str, name: str) -> bool:
     return mentions > owned
 
 
-def analyse_question(question: str, speakers: dict[str, int]) -> QueryIntent:
-    """All confident filters of a question."""
+def analyse_question(
+    question: str, speakers: dict[str, int], newest: str | None = None
+) -> QueryIntent:
+    """All confident filters of a question; ``newest`` (the newest transcript's date) is what
+    "last year" counts from."""
     intent = QueryIntent()
-    if dates := extract_date_range(question):
+    if dates := extract_date_range(question, newest):
         intent.since, intent.until, note = dates
         intent.notes.append(note)
     if speaker := extract_speaker(question, speakers):

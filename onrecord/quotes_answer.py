@@ -18,6 +18,7 @@ from ingest.sentences import sentence_embed_text, sentence_spans
 from onrecord.citations import citation_for
 from onrecord.types import Citation, Role, SearchHit
 
+NOT_SHOWN = "The transcripts do not show this in those words."
 MAX_QUOTES = 4
 MAX_PER_TRANSCRIPT = 2
 MAX_QUOTE_CHARS = 700
@@ -200,14 +201,69 @@ def human_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def compose_quotes_answer(choices: list[QuoteChoice]) -> tuple[str, list[Citation]]:
-    """Answer text with ``[n]`` markers, grouped by transcript in date order, and citations."""
+# "Did Lavrov announce that Russia will leave the CSTO?", "Why did Putin tell workers that
+# free university education would end?": the claim is what follows the verb of saying.
+_ASKS_WHETHER = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?:did|does|do|has|have|had|is|was|were|will|would|can|"
+    r"could)\b",
+    re.I,
+)
+_ASKS_WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
+_SAID_CLAUSE = re.compile(
+    r"\b(?:say|said|says|tell|told|announce|announced|claim|claimed|state|stated|admit|"
+    r"admitted|confirm|confirmed|promise|promised|insist|insisted|declare|declared|warn|warned)"
+    r"\b(?:[^?]*?\bthat\b)?\s*(?P<claim>[^?]+)",
+    re.I,
+)
+_LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?])\s+)([^.!?]+\?)\s*$")
+_NOT_CLAIM = {"anyth", "someth", "everyth", "noth"}
+CLAIM_SHARE = 0.75  # three in four of the claim's content words, in one quoted run
+
+
+def asserted_claim(question: str) -> tuple[str, bool] | None:
+    """What a question asks to have confirmed, and whether it says someone said it.
+
+    Read from its last sentence ending in "?": a yes/no or why question with a verb of saying
+    asserts the clause after it ("… announce that CLAIM?", "Why did Kirby say CLAIM?"); a
+    yes/no question without one asks about the whole of itself. Any other question asserts
+    nothing."""
+    match = _LAST_QUESTION.search(question.strip())
+    asked = match.group(1) if match else question
+    whether, why = _ASKS_WHETHER.match(asked), _ASKS_WHY.match(asked)
+    if not (whether or why):
+        return None
+    if said := _SAID_CLAUSE.search(asked):
+        return said.group("claim"), True
+    return (asked, False) if whether else None
+
+
+def carries_claim(quote: str, claim: str, speakers: list[str]) -> bool:
+    """True when ``quote`` holds at least ``CLAIM_SHARE`` of the claim's content words, the
+    speakers' names left out (they are who said it, not what)."""
+    wanted = terms(claim) - terms(" ".join(speakers)) - _NOT_CLAIM
+    return not wanted or len(terms(quote) & wanted) >= CLAIM_SHARE * len(wanted)
+
+
+def compose_quotes_answer(
+    choices: list[QuoteChoice], question: str = ""
+) -> tuple[str, list[Citation], bool]:
+    """Answer text with ``[n]`` markers, grouped by transcript in date order, its citations,
+    and whether a statement the question says someone made went unshown (a false premise, as
+    far as the transcripts go).
+
+    A question asking whether something was said ("Did Lavrov announce that Russia will leave
+    the CSTO?") gets a lead that does not imply yes unless a quoted run carries the claim's
+    words: "The transcripts do not show this in those words. What Sergey Lavrov said on the
+    topic…". Only an LLM answer may state an inference beyond the words."""
     groups: dict[str, list[QuoteChoice]] = {}
     for choice in choices:
         groups.setdefault(choice.hit.doc_id, []).append(choice)
     ordered = sorted(groups.values(), key=lambda g: (g[0].hit.date or "", g[0].hit.doc_id))
     speakers = list(dict.fromkeys(c.hit.speaker for g in ordered for c in g))
-    lead = _lead(speakers, ordered)
+    claim = asserted_claim(question)
+    quotes = [_slice(c.hit, c.start, c.end) for c in choices]
+    unshown = claim is not None and not any(carries_claim(q, claim[0], speakers) for q in quotes)
+    lead = _lead(speakers, ordered, unshown)
     lines, citations = [lead], []
     for group in ordered:
         hit = group[0].hit
@@ -221,10 +277,10 @@ def compose_quotes_answer(choices: list[QuoteChoice]) -> tuple[str, list[Citatio
             quote = _slice(choice.hit, choice.start, choice.end)
             citations.append(citation_for(n, choice.hit, choice.start, choice.end, quote))
             lines.append(f"> “{quote}” [{n}]")
-    return "\n".join(lines), citations
+    return "\n".join(lines), citations, unshown and claim is not None and claim[1]
 
 
-def _lead(speakers: list[str], groups: list[list[QuoteChoice]]) -> str:
+def _lead(speakers: list[str], groups: list[list[QuoteChoice]], unshown: bool = False) -> str:
     dates = sorted(g[0].hit.date for g in groups if g[0].hit.date)
     where = "one transcript" if len(groups) == 1 else f"{len(groups)} transcripts"
     if not dates:
@@ -233,6 +289,11 @@ def _lead(speakers: list[str], groups: list[list[QuoteChoice]]) -> str:
         when = f", {human_date(dates[0])}"
     else:
         when = f", {human_date(dates[0])} to {human_date(dates[-1])}"
+    if unshown:
+        return (
+            f"{NOT_SHOWN} What {_names(speakers)} said on the topic ({where}{when}), "
+            "quoted verbatim:"
+        )
     return f"What {_names(speakers)} said on this ({where}{when}), quoted verbatim:"
 
 

@@ -111,6 +111,15 @@ class AnswerSettings(BaseModel):
         description="`quotes` (no model, no network), `llm`, or `auto`: `llm` when an "
         "API key is configured, else `quotes`.",
     )
+    min_answer_relevance: float = Field(
+        0.044,
+        ge=0,
+        le=1,
+        description="Relevance (the calibrated chance that a passage answers the question, see "
+        "search.relevance_depth) of the best passage below which the answer is the fixed "
+        "'not in the transcripts' sentence, with the closest passages shown as related; "
+        "fitted on the sample question set by bench/calibrate_relevance.py.",
+    )
     min_relevance: float = Field(
         0.35,
         ge=-1,

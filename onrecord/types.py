@@ -162,6 +162,9 @@ class Answer:
     query: str = ""  # the search actually run (after follow-up rewriting)
     filters: SearchFilters = field(default_factory=SearchFilters)
     auto_filters: list[str] = field(default_factory=list)  # filters read from the question
+    # The question says someone said something ("Did X announce that …?", "Why did X say
+    # …?") and no quote carries its words: not confirmed, counted as a refusal in eval.
+    claim_unshown: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)  # LLM tokens, when an LLM was used

@@ -155,6 +155,34 @@ def test_ask_json_citations_slice_back_to_the_transcript(built_index, tmp_path):
     assert text.returncode == 0 and "Sources:" in text.stdout and "[1] " in text.stdout
 
 
+def test_a_follow_up_through_the_cli_searches_the_new_topic(built_index, tmp_path):
+    history = tmp_path / "history.json"
+    btwc = "What did Lavrov say about the Biological Weapons Convention?"
+    first = onrecord("ask", btwc, "--index", str(built_index), "--json")
+    assert first.returncode == 0, first.stderr
+    earlier = json.loads(first.stdout)
+    assert any("Biological" in c["quote"] for c in earlier["citations"])
+    history.write_text(
+        json.dumps(
+            [{"role": "user", "content": btwc}, {"role": "assistant", "content": earlier["answer"]}]
+        ),
+        encoding="utf-8",
+    )
+    args = ["ask", "And what about Afghanistan?", "--index", str(built_index), "--history"]
+    result = onrecord(*args, str(history), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    quoted = " ".join(c["quote"] for c in answer["citations"])
+    assert "what specific protective gear and equipment Afghanistan needs" in quoted
+    assert "Biological" not in quoted
+    assert {c["speaker"] for c in answer["citations"]} == {"Sergey Lavrov"}
+    assert answer["auto_filters"] == ["speaker: Sergey Lavrov (from the conversation)"]
+    text = onrecord(*args, str(history))
+    assert "(filters read from the question: speaker: Sergey Lavrov (from the conversation))" in (
+        text.stdout
+    )
+
+
 def test_ask_usage_errors(built_index, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"role": "user"}', encoding="utf-8")

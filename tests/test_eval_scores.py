@@ -73,6 +73,12 @@ def test_refusals():
         "refusal_accuracy": 0.5,
         "false_refusal_rate": 0.5,
     }
+    # A false premise declined ("not in those words", then what was said) counts as a
+    # refusal; an answerable question given quotes under that lead is not a false refusal.
+    assert summarise_refusals([False, False, False], [False, False, True], [True, False, True]) == {
+        "refusal_accuracy": 0.5,
+        "false_refusal_rate": 0.0,
+    }
 
 
 def test_percentile_nearest_rank():

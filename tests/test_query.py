@@ -47,6 +47,10 @@ SPEAKERS = {
             ("2017-04-01", "2018-10-31"),
         ),
         ("On May 26, 2020, and again on June 2, 2020?", ("2020-05-26", "2020-06-02")),
+        # A year alone: the year it was said when the question is about what was said.
+        ("What did Lavrov say about the price of oil in 2019?", ("2019-01-01", "2019-12-31")),
+        ("What has Psaki said about inflation since 2021?", ("2021-01-01", None)),
+        ("What did Putin say about the economy since March 2022?", ("2022-03-01", None)),
         ("What happened on February 30, 2020?", None),
         ("Nothing about dates here", None),
     ],
@@ -88,6 +92,10 @@ def test_analyse_question_notes_what_it_applied():
     intent = analyse_question("What did Psaki say in August 2021 about Kabul?", SPEAKERS)
     assert (intent.speaker, intent.since, intent.until) == ("Psaki", "2021-08-01", "2021-08-31")
     assert intent.notes == ["August 2021", "speaker Psaki"]
+    relative = analyse_question("What did Psaki say last year?", SPEAKERS, newest="2022-05-03")
+    assert (relative.since, relative.until) == ("2021-01-01", "2021-12-31")
+    assert relative.notes[0] == "last year, counted from the newest transcript (2022-05-03)"
+    assert analyse_question("What did Psaki say last year?", SPEAKERS).since is None
     spread = analyse_question("What did Psaki say between June and August 2021?", SPEAKERS)
     assert (spread.since, spread.until) == ("2021-06-01", "2021-08-31")
     assert spread.notes == ["June 2021 to August 2021", "speaker Psaki"]

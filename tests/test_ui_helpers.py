@@ -101,6 +101,30 @@ def test_examples_come_from_the_index_and_are_deterministic(reader):
     assert example_questions([], speakers) == []
 
 
+def test_examples_name_a_role_with_its_article_and_skip_names_everyone_uses():
+    def passage(n: int, speaker: str, text: str) -> Passage:
+        return Passage(
+            id=f"p{n}", doc_id=f"d{n}", turn_index=0, speaker=speaker, label=speaker,
+            role=Role.OFFICIAL, date="2024-01-01", start=0, end=len(text), question_start=-1,
+            question_end=-1, text=text, question="", embed_text=text,
+        )  # fmt: skip
+
+    texts = {
+        "Senior Administration Official": "We met Hamas envoys, and Russia. The Hamas issue.",
+        "Jen Psaki": "We asked the Federal Reserve, and Russia. Also the Federal Reserve again.",
+        "Karine Jean-Pierre": "We talked to Michigan voters, and Russia. Michigan matters.",
+        "John Kirby": "We discussed the Strategic Concept, and Russia. The Strategic Concept.",
+    }
+    passages = [passage(i, who, t) for i, (who, t) in enumerate(texts.items()) for _ in (0, 1)]
+    speakers = [{"name": who, "role": "official", "passages": 2} for who in texts]
+    assert example_questions(passages, speakers) == [
+        "What did a senior administration official say about Hamas?",
+        "What did Jen Psaki say about the Federal Reserve?",
+        "What did Karine Jean-Pierre say about Michigan?",
+        "What did John Kirby say about the Strategic Concept?",
+    ]
+
+
 def test_topics_are_names_not_sentence_openers_or_titles():
     counts = topic_counts(
         ["Belarus must pay. President Lukashenko agreed with Gazprom and Belarus today."],

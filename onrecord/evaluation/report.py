@@ -84,7 +84,7 @@ def problems(record: dict) -> list[str]:
             found.append(f"cites {cited['gold_cited']} of {cited['gold']} gold passages")
         if cited["on_gold"] > cited["attributed"]:
             found.append("a citation names the wrong speaker")
-    elif not record["refused"]:
+    elif not (record["refused"] or record.get("claim_unshown")):
         found.append("answered a question the transcripts do not answer")
     if cited["exact"] < cited["citations"]:
         found.append("a citation is not verbatim")

@@ -68,6 +68,7 @@ def score_answer(question: Question, answer: Answer, assistant: Assistant) -> di
             {"doc_id": g.doc_id, "start": g.start, "end": g.end, "speaker": g.speaker} for g in gold
         ],
         "refused": not answer.found,
+        "claim_unshown": answer.claim_unshown,
         "retrieval": question_scores(retrieved, [(g.doc_id, g.start, g.end) for g in gold])
         if gold
         else None,

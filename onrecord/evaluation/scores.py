@@ -115,13 +115,17 @@ def summarise_citations(
 
 
 def summarise_refusals(
-    refused: Sequence[bool], answerable: Sequence[bool]
+    refused: Sequence[bool], answerable: Sequence[bool], unshown: Sequence[bool] | None = None
 ) -> dict[str, float | None]:
-    """``refusal_accuracy``: unanswerable questions answered with "not found";
-    ``false_refusal_rate``: answerable questions answered with "not found"."""
-    unanswerable = [r for r, a in zip(refused, answerable, strict=True) if not a]
-    answerable_refused = [r for r, a in zip(refused, answerable, strict=True) if a]
+    """``refusal_accuracy``: unanswerable questions answered with "not found", or, for one
+    saying someone said something, with "the transcripts do not show this in those words"
+    (``unshown``) and what they did say; ``false_refusal_rate``: answerable questions
+    answered with "not found" (a lead that declines a claim still gives the quotes)."""
+    unshown = unshown or [False] * len(refused)
+    rows = list(zip(refused, answerable, unshown, strict=True))
+    declined = [r or u for r, a, u in rows if not a]
+    answerable_refused = [r for r, a, _ in rows if a]
     return {
-        "refusal_accuracy": ratio(sum(unanswerable), len(unanswerable)),
+        "refusal_accuracy": ratio(sum(declined), len(declined)),
         "false_refusal_rate": ratio(sum(answerable_refused), len(answerable_refused)),
     }

@@ -49,7 +49,11 @@ def _quality(records: Sequence[dict]) -> dict:
         summarise_citations([r["citations"] for r in records], [r["answerable"] for r in records])
     )
     out.update(
-        summarise_refusals([r["refused"] for r in records], [r["answerable"] for r in records])
+        summarise_refusals(
+            [r["refused"] for r in records],
+            [r["answerable"] for r in records],
+            [bool(r.get("claim_unshown")) for r in records],
+        )
     )
     similarities = [r["similarity"] for r in records if r["similarity"] is not None]
     out["answer_similarity"] = ratio(sum(similarities), len(similarities))

@@ -74,7 +74,7 @@ def example_questions(passages: list[Passage], speakers: list[dict], limit: int 
         topic = _best_topic(counts[name], used_by, len(officials), taken)
         if topic:
             taken.add(topic)
-            questions.append(f"What did {name} say about {topic}?")
+            questions.append(f"What did {_who(name)} say about {_the(topic)}?")
         if len(questions) == limit:
             break
     return questions
@@ -87,8 +87,39 @@ def _best_topic(
     scored = [
         (count * math.log(1 + speakers / used_by[word]), word)
         for word, count in counts.items()
-        if count >= 2 and word not in taken
+        # A name most officials use ("Russia", "America") says little about any of them.
+        if count >= 2 and word not in taken and (speakers < 4 or used_by[word] <= speakers / 3)
     ]
     if not scored:
         return None
     return min(scored, key=lambda pair: (-pair[0], pair[1]))[1]
+
+
+# Labels that name a role, not a person ("Senior Administration Official"): asked about with
+# the article, as a reader would say it.
+ROLE_WORDS = frozenset(
+    "official officials spokesperson spokesman spokeswoman moderator participant representative "
+    "speaker administrator coordinator adviser advisor operator".split()
+)
+# The last word of a name that takes "the": "the Federal Reserve", "the Strategic Concept".
+TAKES_THE = frozenset(
+    """reserve concept convention council union organisation organization treaty bank fund
+    committee department house summit forum service agency plan act strait sea bridge
+    circle railways administration ministry assembly parliament congress senate court
+    guard army navy force forces corps group office party front agreement accords deal
+    initiative programme program project pipeline stream canal gulf ocean kremlin""".split()
+)
+
+
+def _who(name: str) -> str:
+    words = name.split()
+    if words and words[-1].lower() in ROLE_WORDS:
+        return "a " + name.lower()
+    return name
+
+
+def _the(topic: str) -> str:
+    words = topic.split()
+    if (len(words) > 1 and words[-1].lower() in TAKES_THE) or topic.lower() in TAKES_THE:
+        return "the " + topic
+    return topic
