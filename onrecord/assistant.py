@@ -24,6 +24,7 @@ from onrecord.followup import (
     is_follow_up,
     naming,
     previous_user_questions,
+    refers_to_a_person,
 )
 from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
@@ -215,6 +216,10 @@ class Assistant:
                 answer.auto_filters.append(
                     f"dates: {since or '…'} to {until or '…'} (from the conversation)"
                 )
+        if not filters.speaker and answer.query == question and refers_to_a_person(question):
+            # "Did he also say which economies emit the most?": who "he" is, and what he was
+            # asked about, are in the previous question only.
+            answer.query = heuristic_query(question, history, force=True)
 
     def _embed_query(self, query: str) -> np.ndarray:
         vector = self.embedder.embed([query])[0]

@@ -70,20 +70,25 @@ def is_follow_up(question: str, history: list[dict] | None) -> bool:
     return bool(previous_user_question(history or [])) and needs_context(question)
 
 
-def heuristic_query(question: str, history: list[dict] | None) -> str:
+def heuristic_query(question: str, history: list[dict] | None, force: bool = False) -> str:
     """The search text of a question without an LLM. A follow-up that points back at a thing
     ("that deadline", "the bridge there") or has no topic of its own ("Why?") is searched
     together with the previous user question; one that only points back at a person ("what
-    did he say about Afghanistan?") is searched on its own, the person being a filter."""
+    did he say about Afghanistan?") is searched on its own, the person being a filter (``force``:
+    with the previous question all the same, when no filter says who the person is)."""
     previous = previous_user_question(history or [])
     if not previous or not needs_context(question):
         return question
-    if _POINTS_AT_A_THING.search(question) or not has_own_topic(question):
+    if force or _POINTS_AT_A_THING.search(question) or not has_own_topic(question):
         return f"{previous} {question}"
     return question
 
 
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
+
+
+def refers_to_a_person(question: str) -> bool:
+    return bool(_PERSON_PRONOUN.search(question))
 
 
 def naming(question: str, person: str) -> str:

@@ -123,6 +123,11 @@ _SINCE = re.compile(
     rf"\bsince\s+(?:(?:early|mid|late)\s+)?(?:{_MONTH_RE}\s+)?((?:19|20)\d\d)\b", re.I
 )
 _IN_YEAR = re.compile(r"\b(?:in|during|throughout)\s+((?:19|20)\d\d)\b(?!\s*[-–/]\d)", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[;?]|,?\s+and\s+(?=(?:how|what|when|why|which|who|whom|whose|did|does|do|is|was|were|"
+    r"has|had)\b)",
+    re.I,
+)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|previous)\s+year\b", re.I)
 
 
@@ -150,11 +155,13 @@ def extract_date_range(
     if match := _EVENT_YEAR.search(question):
         year = int(next(g for g in match.groups() if g))
         return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
-    if _SPEECH.search(question) and (match := _IN_YEAR.search(question)):
+    for clause in _CLAUSE_BREAK.split(question):
         # "What did Lavrov say about oil in 2019?": the year it was said. Without a verb of
-        # saying ("how big was trade in 2013?") the year is the topic's, not the speech's.
-        year = int(match.group(1))
-        return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
+        # saying in the same clause ("…, and how big was trade in 2013?") the year is the
+        # topic's, not the speech's.
+        if _SPEECH.search(clause) and (match := _IN_YEAR.search(clause)):
+            year = int(match.group(1))
+            return f"{year:04d}-01-01", f"{year:04d}-12-31", f"the year {year}"
     if newest and _SPEECH.search(question) and (match := _RELATIVE_YEAR.search(question)):
         year = int(newest[:4]) - (match.group(1).lower() != "this")
         return (

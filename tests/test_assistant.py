@@ -134,6 +134,11 @@ def test_a_follow_up_keeps_who_and_when_and_searches_its_own_topic(quotes):
     for question in ("Why?", "How big was that debt?"):
         again = quotes.retrieve(question, history=history)
         assert again.query == f"{history[0]['content']} {question}"
+    # "he" with no one the filters know of: the previous question says who.
+    unnamed = [{"role": "user", "content": "What was said in June 2010 about the gas debt?"}]
+    who = quotes.retrieve("Did he give a deadline?", history=unnamed)
+    assert who.filters.speaker is None
+    assert who.query == "What was said in June 2010 about the gas debt? Did he give a deadline?"
 
 
 def test_a_follow_up_on_a_new_topic_finds_it_not_the_old_one(quotes):

@@ -49,6 +49,7 @@ SPEAKERS = {
         ("On May 26, 2020, and again on June 2, 2020?", ("2020-05-26", "2020-06-02")),
         # A year alone: the year it was said when the question is about what was said.
         ("What did Lavrov say about the price of oil in 2019?", ("2019-01-01", "2019-12-31")),
+        ("What target did Putin say they had set, and how big was trade in 2013?", None),
         ("What has Psaki said about inflation since 2021?", ("2021-01-01", None)),
         ("What did Putin say about the economy since March 2022?", ("2022-03-01", None)),
         ("What happened on February 30, 2020?", None),
