@@ -71,6 +71,15 @@ def _field_scores(retriever: bm25s.BM25 | None, query: str, n: int) -> np.ndarra
     return np.asarray(retriever.get_scores(tokens), dtype=np.float32)
 
 
+# Stems of words that ask for a manner of answer, not a topic.
+HOW_TO_ANSWER = frozenset(
+    stems(
+        "please thorough thoroughly detail detailed brief briefly concise concisely precise "
+        "precisely exhaustive exhaustively elaborate summarise summarize summary"
+    )
+)
+
+
 class LexicalIndex:
     """BM25 over a fixed, ordered list of passage ids, with an answer and a question field."""
 
@@ -95,8 +104,9 @@ class LexicalIndex:
         )
 
     def query_weights(self, query: str) -> dict[str, float]:
-        """The query's terms and their weights (idf in the answers): what coverage counts."""
-        return {term: self.term_weight(term) for term in stems(query)}
+        """The query's terms and their weights (idf in the answers): what coverage counts.
+        Words that say how to answer ("please be thorough") are not what is asked about."""
+        return {term: self.term_weight(term) for term in stems(query) if term not in HOW_TO_ANSWER}
 
     def term_weight(self, stemmed: str) -> float:
         """Inverse document frequency of a stemmed term in the answers (rare words weigh more)."""
