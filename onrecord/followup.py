@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import re
 
+from onrecord.quotes_answer import STOPWORDS
+
 _LEANS_BACK = re.compile(
     r"^\s*(and|but|also|what about|how about|so)\b|\b(he|she|him|her|his|they|them|their|it|"
     r"its|that|this|those|these|there|then)\b",
     re.I,
 )
 SHORT_QUESTION_WORDS = 6
-# Words that carry no topic in a follow-up: question words, pronouns, auxiliaries, verbs of
-# saying, and words that only point back ("that", "mean", "exactly").
-_NO_TOPIC = frozenset(
-    """a an the and or but so also then there here of to in on at by for with about as from
-    is are was were be been being do does did has have had will would could should can may
-    might must what which who whom whose when where why how whether if not no yes
-    he she it they him her them his its their hers theirs this that these those one ones
-    say said says saying tell told mean meant means explain explained add added go on more
-    exactly really again else anything something why's what's that's it's he's she's
-    about afterwards later then next""".split()
+# Words that carry no topic in a follow-up: the quote picker's stopwords (question words,
+# pronouns, auxiliaries, verbs of saying) and words that only point back or ask for more.
+_NO_TOPIC = STOPWORDS | frozenset(
+    """hers theirs one ones saying mean meant means explain explained add added go more exactly
+    really again else anything something why's what's that's it's he's she's afterwards later
+    next must""".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _POINTS_AT_A_THING = re.compile(r"\b(that|this|those|these|there|such)\b", re.I)
