@@ -7,6 +7,7 @@ naming who spoke and when. Every quotation is an exact span of the transcript.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ class QuoteChoice:
 # Scores a list of texts against the question (e.g. embedding cosine); higher is closer.
 Similarity = Callable[[list[str]], list[float]]
 CANDIDATE_PASSAGES = 6
-SCORE_MARGIN = 0.12  # quotes scoring this far below the best one are left out
-COVERAGE_WEIGHT = 0.25
+SCORE_MARGIN = 0.12  # without relevance: quotes scoring this far below the best one are left out
+RELEVANCE_SHARE = 0.6  # passages less than this share as likely to answer as the best are left out
+COVERAGE_WEIGHT = 1.0  # a run's share of the question's words counts as much as its similarity
 
 
 def terms(text: str) -> set[str]:
@@ -63,10 +65,15 @@ def choose_quotes(
     budget: int | None = None,
     known: Mapping[tuple[str, int, int], float] | None = None,
 ) -> list[QuoteChoice]:
-    """The best run of up to three sentences from each of the top official passages.
+    """The best run of up to three sentences from each of the top official passages that
+    are likely to answer the question.
 
-    A run's score is the mean similarity of its sentences to the question plus a share of
-    the question's (idf-weighted) words it contains; runs far below the best are dropped.
+    Two decisions, each made with the signal that is good at it. *Which passages*: their
+    calibrated relevance (a passage far less likely to answer than the best one is left
+    out), or, where relevance is off, the runs' own scores. *Which words of a passage*:
+    the run whose sentences are closest in meaning to the question and hold most of its
+    (idf-weighted) words, the two in equal parts; a sentence's vector alone is a weak guide
+    to whether it answers (docs/answers.md, "Quote choice").
 
     ``known`` holds similarities already at hand, keyed ``(passage_id, start, end)`` (from
     sentence vectors stored at ingest); only the other sentences go to ``similarity``.
@@ -75,9 +82,10 @@ def choose_quotes(
     of the question's words next (ties in reading order). A sentence left out counts as the
     least similar one that was scored, so its words alone must carry it.
     """
+    candidates = [h for h in hits if h.role is not Role.JOURNALIST][:CANDIDATE_PASSAGES]
+    candidates = _likely_answers(candidates)
     wanted = terms(query)
     total = sum(weight(t) for t in wanted) or 1.0
-    candidates = [h for h in hits if h.role is not Role.JOURNALIST][:CANDIDATE_PASSAGES]
     spans = {h.passage_id: _sentences(h) for h in candidates}
     coverage = {
         h.passage_id: [
@@ -86,7 +94,39 @@ def choose_quotes(
         ]
         for h in candidates
     }
-    known = known or {}
+    sims = _sentence_similarities(candidates, spans, coverage, similarity, budget, known or {})
+    floor = min(sims.values(), default=0.0)
+    scored: list[QuoteChoice] = []
+    for hit in candidates:
+        sentence_scores = [
+            (sims.get((hit.passage_id, row), floor), share)
+            for row, share in enumerate(coverage[hit.passage_id])
+        ]
+        best = _best_run(spans[hit.passage_id], sentence_scores)
+        if best:
+            scored.append(QuoteChoice(hit, *best))
+    return _spread(scored)
+
+
+def _likely_answers(candidates: list[SearchHit]) -> list[SearchHit]:
+    """The candidates whose relevance is at least ``RELEVANCE_SHARE`` of the best one's
+    (all of them when relevance is off)."""
+    if not candidates or any(h.relevance is None for h in candidates):
+        return candidates
+    top = max(h.relevance or 0.0 for h in candidates)
+    return [h for h in candidates if (h.relevance or 0.0) >= RELEVANCE_SHARE * top]
+
+
+def _sentence_similarities(
+    candidates: list[SearchHit],
+    spans: dict[str, list[tuple[int, int]]],
+    coverage: dict[str, list[float]],
+    similarity: Similarity | None,
+    budget: int | None,
+    known: Mapping[tuple[str, int, int], float],
+) -> dict[tuple[str, int], float]:
+    """Similarity to the question of each sentence, keyed ``(passage_id, row)``: the stored
+    ones, then up to ``budget`` more from ``similarity``."""
     sims = {
         (h.passage_id, row): known[(h.passage_id, *span)]
         for h in candidates
@@ -107,26 +147,20 @@ def choose_quotes(
     sims.update(
         {(h.passage_id, row): next(values) for h in candidates for row in chosen_rows[h.passage_id]}
     )
-    floor = min(sims.values(), default=0.0)
-    scored: list[QuoteChoice] = []
-    for hit in candidates:
-        sentence_scores = [
-            (sims.get((hit.passage_id, row), floor), share)
-            for row, share in enumerate(coverage[hit.passage_id])
-        ]
-        best = _best_run(spans[hit.passage_id], sentence_scores)
-        if best:
-            scored.append(QuoteChoice(hit, *best))
+    return sims
+
+
+def _spread(scored: list[QuoteChoice]) -> list[QuoteChoice]:
+    """At most ``MAX_QUOTES`` runs, ``MAX_PER_TRANSCRIPT`` from one transcript, in retrieval
+    order; where relevance is off, runs scoring ``SCORE_MARGIN`` below the best are left out."""
     if not scored:
         return []
-    top = max(c.score for c in scored)
+    relevance_off = any(c.hit.relevance is None for c in scored)
+    floor = max(c.score for c in scored) - SCORE_MARGIN if relevance_off else -math.inf
     chosen: list[QuoteChoice] = []
     per_doc: dict[str, int] = {}
-    for choice in scored:  # retrieval order
-        if (
-            choice.score < top - SCORE_MARGIN
-            or per_doc.get(choice.hit.doc_id, 0) >= MAX_PER_TRANSCRIPT
-        ):
+    for choice in scored:
+        if choice.score < floor or per_doc.get(choice.hit.doc_id, 0) >= MAX_PER_TRANSCRIPT:
             continue
         chosen.append(choice)
         per_doc[choice.hit.doc_id] = per_doc.get(choice.hit.doc_id, 0) + 1

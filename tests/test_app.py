@@ -207,7 +207,7 @@ def test_example_questions_come_from_the_index_and_ask_when_clicked(monkeypatch,
 
 
 def test_a_timeline_appears_when_citations_span_several_dates(monkeypatch, built_index):
-    app = ask(start(monkeypatch, built_index), "What was said about Ukraine?")
+    app = ask(start(monkeypatch, built_index), "What was said about gas?")
     citations = last(app).answer.citations
     charts = app.get("vega_lite_chart")
     assert len({c.date for c in citations}) >= 2 and len(charts) == 1

@@ -4,6 +4,7 @@ question, follow-ups, and LLM mode against a local OpenAI-compatible server."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -12,7 +13,7 @@ from onrecord.assistant import Assistant
 from onrecord.constants import NOT_FOUND
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient
-from onrecord.quotes_answer import CANDIDATE_PASSAGES, choose_quotes, terms
+from onrecord.quotes_answer import CANDIDATE_PASSAGES, RELEVANCE_SHARE, choose_quotes, terms
 from onrecord.settings import LLMSettings
 from onrecord.types import Answer, Role
 from onrecord.verify import is_verbatim
@@ -211,6 +212,29 @@ def test_a_sentence_budget_caps_what_is_embedded_and_keeps_each_passages_best(qu
     calls = len(given)
     by_words = choose_quotes(question, hits, similarity, weight, budget=0)
     assert len(given) == calls and by_words  # 0: nothing embedded, quotes picked by words
+
+
+def test_only_passages_nearly_as_likely_to_answer_as_the_best_are_quoted(quotes, embedder):
+    question = "What did Medvedev tell Miller to do about the Belarus gas debt?"
+    hits = [h for h in quotes.answer(question).passages if h.role is not Role.JOURNALIST][:4]
+    assert len({h.passage_id for h in hits}) == 4
+
+    def similarity(texts: list[str]) -> list[float]:
+        vectors = embedder.embed([question, *texts])
+        return [float(v) for v in vectors[1:] @ vectors[0]]
+
+    weight = quotes.reader.lexical.term_weight
+    # The last passage is made the likeliest: it is quoted, wherever it stands. The others
+    # are quoted when at least RELEVANCE_SHARE as likely, whatever their sentences score.
+    likelihood = [0.3, 0.2, 0.1, 0.5]
+    ranked = [replace(h, relevance=p) for h, p in zip(hits, likelihood, strict=True)]
+    quoted = {c.hit.passage_id for c in choose_quotes(question, ranked, similarity, weight)}
+    kept = {h.passage_id for h in ranked if h.relevance >= RELEVANCE_SHARE * 0.5}
+    assert ranked[3].passage_id in quoted and ranked[2].passage_id not in quoted
+    assert quoted <= kept
+    # Without relevance (search.relevance_depth 0) the runs' own scores decide.
+    plain = [replace(h, relevance=None) for h in hits]
+    assert choose_quotes(question, plain, similarity, weight)
 
 
 # --- LLM mode against the local OpenAI-compatible server ------------------------------------

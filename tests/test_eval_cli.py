@@ -14,7 +14,13 @@ from tests.conftest import REPO
 
 QUESTIONS = REPO / "data" / "questions" / "sample.jsonl"
 BASELINE = REPO / "data" / "questions" / "baseline-summary.json"
-GATES = ["hit@5=0.75", "verbatim_rate=1.0", "attribution_accuracy=0.9", "refusal_accuracy=0.5"]
+GATES = [
+    "hit@5=0.75",
+    "verbatim_rate=1.0",
+    "attribution_accuracy=0.9",
+    "refusal_accuracy=0.85",
+    "citation_recall=0.6",
+]
 
 
 def onrecord_eval(*args: str) -> subprocess.CompletedProcess:
