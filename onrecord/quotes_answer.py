@@ -243,12 +243,24 @@ _ASKS_WHETHER = re.compile(
     re.I,
 )
 _ASKS_WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
+_SAYING = (
+    r"(?:say|said|says|tell|told|announce|announced|claim|claimed|state|stated|admit|admitted|"
+    r"confirm|confirmed|promise|promised|insist|insisted|declare|declared|warn|warned)"
+)
+_ANNOUNCING = _SAYING[:-1] + r"|unveiled|pledged|vowed|proposed)"
 _SAID_CLAUSE = re.compile(
-    r"\b(?:say|said|says|tell|told|announce|announced|claim|claimed|state|stated|admit|"
-    r"admitted|confirm|confirmed|promise|promised|insist|insisted|declare|declared|warn|warned)"
-    r"\b(?:[^?]*?\bthat\b)?\s*(?P<claim>[^?]+)",
+    rf"\b{_SAYING}\b(?:[^?]*?\bthat\b)?\s*(?P<claim>[^?]+)",
     re.I,
 )
+# A statement put before the question ("In July 2020 Putin told workers that the march would
+# be held on Navy Day. How did he say…?"): the claim is the clause after "that", or what was
+# unveiled, announced or promised.
+_STATED_CLAIM = re.compile(
+    rf"\b{_ANNOUNCING}\b(?:\s+(?=plans?\b|a\b|an\b|the\b)|[^.!?]*?\bthat\b\s*)"
+    r"(?P<claim>[^.!?]+)",
+    re.I,
+)
+_SENTENCES = re.compile(r"[^.!?]+[.!?]?")
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?])\s+)([^.!?]+\?)\s*$")
 _NOT_CLAIM = {"anyth", "someth", "everyth", "noth"}
 CLAIM_SHARE = 0.75  # three in four of the claim's content words, in one quoted run
@@ -259,16 +271,22 @@ def asserted_claim(question: str) -> tuple[str, bool] | None:
 
     Read from its last sentence ending in "?": a yes/no or why question with a verb of saying
     asserts the clause after it ("… announce that CLAIM?", "Why did Kirby say CLAIM?"); a
-    yes/no question without one asks about the whole of itself. Any other question asserts
-    nothing."""
+    yes/no question without one asks about the whole of itself. Failing that, a statement
+    before the question that someone said, announced or unveiled something asserts that
+    ("Putin told workers that CLAIM. How did he…?"). Any other question asserts nothing."""
     match = _LAST_QUESTION.search(question.strip())
     asked = match.group(1) if match else question
     whether, why = _ASKS_WHETHER.match(asked), _ASKS_WHY.match(asked)
-    if not (whether or why):
-        return None
-    if said := _SAID_CLAUSE.search(asked):
-        return said.group("claim"), True
-    return (asked, False) if whether else None
+    if whether or why:
+        if said := _SAID_CLAUSE.search(asked):
+            return said.group("claim"), True
+        if whether:
+            return asked, False
+    before = question.strip()[: match.start(1)] if match else ""
+    for sentence in _SENTENCES.findall(before):
+        if stated := _STATED_CLAIM.search(sentence):
+            return stated.group("claim"), True
+    return None
 
 
 def carries_claim(quote: str, claim: str, speakers: list[str]) -> bool:

@@ -168,6 +168,13 @@ def test_a_question_whether_something_was_said_gets_a_lead_that_does_not_imply_y
     assert said.found and not said.claim_unshown
     assert said.text.startswith("What Dmitry Medvedev said on this")
     assert any("five-day deadline" in c.quote for c in said.citations)
+    # A claim stated before the question is checked the same way.
+    stated = quotes.answer(
+        "In May 2020 Lavrov told reporters that Russia would leave the CSTO. What reasons did "
+        "he give?"
+    )
+    assert stated.found and stated.claim_unshown
+    assert stated.text.startswith("The transcripts do not show this in those words.")
 
 
 def test_the_gate_reads_relevance_even_when_filters_leave_few_passages(quotes):
