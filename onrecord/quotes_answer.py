@@ -17,6 +17,7 @@ import Stemmer
 
 from ingest.sentences import sentence_embed_text, sentence_spans
 from onrecord.citations import citation_for
+from onrecord.names import spoken_name
 from onrecord.types import Citation, Role, SearchHit
 
 NOT_SHOWN = "The transcripts do not show this in those words."
@@ -321,7 +322,7 @@ def compose_quotes_answer(
         hit = group[0].hit
         lines.append("")
         lines.append(
-            f"**{_names(list(dict.fromkeys(c.hit.speaker for c in group)))}**, "
+            f"**{_names(list(dict.fromkeys(c.hit.speaker for c in group)), in_sentence=False)}**, "
             f"{human_date(hit.date)} ({hit.title}):"
         )
         for choice in sorted(group, key=lambda c: c.start):
@@ -349,5 +350,8 @@ def _lead(speakers: list[str], groups: list[list[QuoteChoice]], unshown: bool = 
     return f"What {_names(speakers)} said on this ({where}{when}), quoted verbatim:"
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _names(names: list[str], in_sentence: bool = True) -> str:
+    """The names joined with commas and "and"; inside a sentence, a role label reads "a
+    senior administration official"."""
+    said = [spoken_name(n) for n in names] if in_sentence else names
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]

@@ -165,3 +165,18 @@ def test_an_office_and_a_date_in_the_question_become_a_speaker_filter(sample_ind
     unfiltered = Assistant(settings, reader, embedder).retrieve(answer.question)
     assert unfiltered.filters.speaker is None
     assert unfiltered.auto_filters == ["dates: 2016-02-01 to 2016-02-29"]
+
+
+def test_a_role_label_reads_with_its_article_in_the_lead_and_as_written_above_its_quotes(
+    sample_index: Path, embedder
+):
+    settings = Settings(index_dir=sample_index)
+    assistant = Assistant(settings, IndexReader.open(sample_index, settings), embedder)
+    answer = assistant.answer(
+        "What did the White House say on the background call about the Houthi attacks in the "
+        "Red Sea?"
+    )
+    assert answer.found
+    assert {c.speaker for c in answer.citations} == {"Senior Administration Official"}
+    assert answer.text.startswith("What a senior administration official said on this")
+    assert "\n**Senior Administration Official**, 4 January 2024" in answer.text

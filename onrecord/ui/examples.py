@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 
+from onrecord.names import spoken_name
 from onrecord.types import Passage, Role
 
 MAX_PASSAGES_PER_SPEAKER = 400  # enough to find a topic, cheap on a large index
@@ -74,7 +75,7 @@ def example_questions(passages: list[Passage], speakers: list[dict], limit: int 
         topic = _best_topic(counts[name], used_by, len(officials), taken)
         if topic:
             taken.add(topic)
-            questions.append(f"What did {_who(name)} say about {_the(topic)}?")
+            questions.append(f"What did {spoken_name(name)} say about {_the(topic)}?")
         if len(questions) == limit:
             break
     return questions
@@ -95,12 +96,6 @@ def _best_topic(
     return min(scored, key=lambda pair: (-pair[0], pair[1]))[1]
 
 
-# Labels that name a role, not a person ("Senior Administration Official"): asked about with
-# the article, as a reader would say it.
-ROLE_WORDS = frozenset(
-    "official officials spokesperson spokesman spokeswoman moderator participant representative "
-    "speaker administrator coordinator adviser advisor operator".split()
-)
 # The last word of a name that takes "the": "the Federal Reserve", "the Strategic Concept".
 TAKES_THE = frozenset(
     """reserve concept convention council union organisation organization treaty bank fund
@@ -109,13 +104,6 @@ TAKES_THE = frozenset(
     guard army navy force forces corps group office party front agreement accords deal
     initiative programme program project pipeline stream canal gulf ocean kremlin""".split()
 )
-
-
-def _who(name: str) -> str:
-    words = name.split()
-    if words and words[-1].lower() in ROLE_WORDS:
-        return "a " + name.lower()
-    return name
 
 
 def _the(topic: str) -> str:
