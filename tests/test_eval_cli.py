@@ -10,6 +10,9 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from bench import eval_parts
 from tests.conftest import REPO
 
 QUESTIONS = REPO / "data" / "questions" / "sample.jsonl"
@@ -64,6 +67,12 @@ def test_sample_set_meets_the_baseline_and_thresholds(sample_index, tmp_path):
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     first = records[0]
     assert {"answer", "retrieval", "citations", "timings", "gold"} <= set(first)
+    # bench/eval_parts.py re-summarises parts of the set with the same code.
+    rows = eval_parts.table(records, [(1, 16), (17, 32)]).splitlines()[2:]
+    whole = rows[0].split(" | ")
+    assert whole[0] == "| all" and whole[1] == "32"
+    assert float(whole[7]) == pytest.approx(summary["citation_recall"], abs=5e-4)
+    assert [r.split(" | ")[1] for r in rows[1:]] == ["16", "16"]
 
 
 def test_gates_fail_broken_lines_are_reported_and_failures_recorded(sample_index, tmp_path):
