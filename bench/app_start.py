@@ -26,31 +26,20 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 # Run as a script, this file's folder comes first on sys.path and a bench module could
-# shadow the ``ingest`` package: drop that entry before importing it.
+# shadow the ``ingest`` package: the repository's root takes that entry.
 if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.launch import CHROMIUM, app_env, chromium, streamlit_app
 from onrecord.settings import REPO_ROOT, Settings
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 QUESTIONS = ("What did Putin say about BRICS?", "What did Jen Psaki say about inflation?")
 TIMEOUT_MS = 120_000
 COLUMNS = ["health s", "first render s", "first answer s", "next answer s",
@@ -70,12 +59,6 @@ def sample_index(folder: Path) -> Path:
     return folder
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def memory_mb(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM of a process, in MB."""
     fields = {}
@@ -86,62 +69,28 @@ def memory_mb(pid: int) -> dict[str, float]:
     return fields
 
 
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("streamlit did not become healthy")
-
-
 def one_run(
     index: Path, workdir: Path, python: str = sys.executable, app_dir: Path = REPO_ROOT
 ) -> dict[str, float]:
     """Launch ``app_dir/app.py`` with ``python``, render, answer twice; the numbers of
     COLUMNS."""
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
     secrets = workdir / "secrets.toml"
     secrets.write_text("# none: quotes mode\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ONRECORD_"))}
-    env |= {"ONRECORD_INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}
-    command = [
-        python, "-m", "streamlit", "run", str(app_dir / "app.py"),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--secrets.files", str(secrets),
-    ]  # fmt: skip
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        wait_healthy(port, process)
+    app = streamlit_app(app_dir, app_env(index), python=python, secrets_file=secrets)
+    with app as (url, process):
         row = {"health s": time.perf_counter() - started}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}")
+            page.goto(url)
             page.get_by_text("transcripts ·").first.wait_for(timeout=TIMEOUT_MS)
             row["first render s"] = time.perf_counter() - started
             row["RSS at render MB"] = memory_mb(process.pid)["VmRSS"]
             row["first answer s"] = answer(page, QUESTIONS[0])
             row["next answer s"] = answer(page, QUESTIONS[1])
-            browser.close()
         memory = memory_mb(process.pid)
         row["RSS after answers MB"], row["peak RSS MB"] = memory["VmRSS"], memory["VmHWM"]
         return row
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def answer(page, question: str) -> float:
@@ -181,7 +130,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an existing index (default: the sample)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install chromium)")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

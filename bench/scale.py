@@ -30,13 +30,11 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +44,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == _HERE:
     sys.path[0] = str(_HERE.parent)
 
 from bench.embedding_cache import CachedEmbedder  # noqa: E402
+from bench.launch import free_port, serving  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from onrecord.assistant import Assistant  # noqa: E402
 from onrecord.embeddings import Embedder, load_embedder  # noqa: E402
@@ -77,40 +76,16 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def chroma_server(folder: Path):
     """A real ``chroma run`` on a free loopback port; yields its URL; stopped by pid."""
     port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [str(chroma), "run", "--path", str(folder)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise SystemExit("chroma run did not start within 60 s")
+    with serving(command, f"{url}/api/v2/heartbeat", timeout=60):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def folder_mb(folder: Path) -> float:
