@@ -20,7 +20,7 @@ from tests.chroma_server import (  # noqa: F401 - fixtures, used by name
     module_chroma_server,
     onrecord_cli,
 )
-from tests.fake_openai import fake_openai  # noqa: F401 - a fixture, used by name
+from tests.support.fake_openai import fake_openai  # noqa: F401 - a fixture, used by name
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"

@@ -20,7 +20,7 @@ from onrecord.llm_client import ChatClient
 from onrecord.types import Role
 from onrecord.ui.session import Exchange
 from tests.conftest import REPO, make_settings
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.test_ui_render import shown, squash
 
 TIMEOUT = 120

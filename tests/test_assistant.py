@@ -18,7 +18,7 @@ from onrecord.settings import LLMSettings
 from onrecord.types import Answer, Role
 from onrecord.verify import is_verbatim
 from tests.conftest import make_settings
-from tests.fake_openai import Reply
+from tests.support.fake_openai import Reply
 
 CANARY_KEY = "sk-canary-7f3a9c"
 QUESTIONS = [

@@ -25,7 +25,7 @@ from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from onrecord.settings import IngestSettings
 from tests.conftest import FIXTURES, REPO, make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.indexcheck import assert_index_whole
 
 GOOD, VICTIM = "kremlin_en_8055", "kremlin_en_54803"
 SCRIPT_MARK = "SCRIPT-SECRET-7f3a"

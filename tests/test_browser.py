@@ -26,7 +26,7 @@ from typing import ClassVar
 import pytest
 
 from tests.conftest import REPO, make_settings
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.support.fake_openai import FakeOpenAI, Reply
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

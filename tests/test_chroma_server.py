@@ -18,10 +18,10 @@ from onrecord.assistant import Assistant
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader
-from tests.auth_proxy import auth_proxy
 from tests.chroma_server import server_collections
 from tests.conftest import FIXTURES, make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.auth_proxy import auth_proxy
+from tests.support.indexcheck import assert_index_whole
 
 GAS = "What did Medvedev tell Miller to do about the Belarus gas debt?"
 TOKEN = "Bearer canary-token-52c1e0"  # noqa: S105 - a test canary, not a secret

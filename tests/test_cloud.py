@@ -31,7 +31,7 @@ from onrecord.index.deploy import MARKER
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
 from tests.conftest import REPO
-from tests.fake_openai import FakeOpenAI
+from tests.support.fake_openai import FakeOpenAI
 from tests.test_app import citing
 from tests.test_browser import CHROMIUM, ask, browser, free_port, open_page, serving, squash
 

@@ -7,7 +7,7 @@ from onrecord.evaluation.summary import summarise
 from onrecord.llm_client import ChatClient
 from onrecord.settings import LLMSettings, Settings
 from onrecord.types import Answer, Citation, Role
-from tests.fake_openai import Reply
+from tests.support.fake_openai import Reply
 
 ANSWER = Answer(
     question="q",

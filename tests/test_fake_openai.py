@@ -18,7 +18,7 @@ import openai
 import pytest
 from langchain_openai import ChatOpenAI, OpenAIEmbeddings
 
-from tests.fake_openai import (
+from tests.support.fake_openai import (
     FakeOpenAI,
     Reply,
     fake_openai_fixture,  # noqa: F401
@@ -607,7 +607,7 @@ def test_concurrent_requests_each_consume_exactly_one_scripted_reply(
 
 def test_module_import_has_no_side_effects() -> None:
     code = (
-        "import threading, tests.fake_openai as m; "
+        "import threading, tests.support.fake_openai as m; "
         "assert threading.active_count() == 1, threading.enumerate(); "
         "assert callable(m.fake_openai)"
     )

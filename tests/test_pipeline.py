@@ -17,7 +17,7 @@ from onrecord.index.vectors import VectorStore
 from onrecord.settings import EmbeddingSettings
 from onrecord.types import Passage, Role
 from tests.conftest import make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.indexcheck import assert_index_whole
 
 
 @pytest.fixture

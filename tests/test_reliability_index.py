@@ -33,7 +33,7 @@ from onrecord.index.probe import IndexDamaged, check_generation
 from onrecord.index.reader import IndexReader
 from onrecord.settings import EmbeddingSettings
 from tests.conftest import FIXTURES, REPO, make_settings
-from tests.fake_openai import FakeOpenAI
+from tests.support.fake_openai import FakeOpenAI
 
 PROBE_TIMEOUT = "30"  # a hanging read is cut off after this many seconds
 QUESTION = "What did Medvedev tell Miller to do about the Belarus gas debt?"

@@ -27,8 +27,8 @@ from onrecord.index.generations import current_generation
 from onrecord.index.reader import IndexReader
 from onrecord.settings import EmbeddingSettings
 from tests.conftest import SAMPLE, make_settings
-from tests.fake_openai import FakeOpenAI
-from tests.indexcheck import assert_index_whole
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.indexcheck import assert_index_whole
 from tests.test_bad_input import PAGE, transcript
 
 COPIES = 6

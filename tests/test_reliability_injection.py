@@ -26,7 +26,7 @@ from onrecord.prompt_guard import HOLD_BACK, PromptGuard
 from onrecord.prompts import render
 from onrecord.settings import LLMSettings
 from tests.conftest import make_settings
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.test_app import everything_shown, start
 from tests.test_browser import CHROMIUM, browser, leak_listener, open_page, squash, streamlit_app
 from tests.test_browser import Counter as Listener

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from onrecord.llm_client import ChatClient
 from tests.conftest import REPO
-from tests.fake_openai import FakeOpenAI, Reply
+from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.test_app import CEASEFIRE, ENV, GAS, cards, citing, everything_shown, start
 
 CANARY_KEY = "sk-canary-0d15ea5e"

@@ -20,7 +20,7 @@ from onrecord.index.reader import IndexReader
 from onrecord.settings import AnswerSettings, EmbeddingSettings
 from onrecord.types import Role
 from tests.conftest import make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.indexcheck import assert_index_whole
 from tests.test_assistant import QUESTIONS
 
 

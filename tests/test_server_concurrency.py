@@ -31,7 +31,7 @@ from onrecord.index.reader import IndexReader
 from onrecord.settings import ChunkSettings
 from tests.chroma_server import server_collections
 from tests.conftest import FIXTURES, SAMPLE, make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.indexcheck import assert_index_whole
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,7 @@ from onrecord.index.generations import HOLDER, IndexBusy, WriterLock, current_ge
 from onrecord.index.reader import IndexReader
 from onrecord.settings import ChunkSettings
 from tests.conftest import SAMPLE, make_settings
-from tests.indexcheck import assert_index_whole
+from tests.support.indexcheck import assert_index_whole
 
 KILL_TRIALS = int(os.environ.get("ONRECORD_KILL_TRIALS", "3"))  # the default run
 SLOW_KILL_TRIALS = 20  # the slow-marked run

@@ -7,7 +7,7 @@ genuine client code paths.
 
 Usage::
 
-    from tests.fake_openai import FakeOpenAI, Reply, fake_openai_fixture  # noqa: F401
+    from tests.support.fake_openai import FakeOpenAI, Reply, fake_openai_fixture  # noqa: F401
 
     def test_answer(fake_openai: FakeOpenAI) -> None:
         fake_openai.script(Reply.rate_limited(retry_after=0.01), Reply.text('{"answer": "..."}'))
@@ -924,5 +924,5 @@ def fake_openai_fixture() -> Iterator[FakeOpenAI]:
         yield server
 
 
-#: The same fixture under its pytest name, for ``from tests.fake_openai import fake_openai``.
+#: The same fixture under its pytest name (``from tests.support.fake_openai import fake_openai``).
 fake_openai = fake_openai_fixture
