@@ -34,10 +34,10 @@ import numpy as np
 from bench.embedding_cache import CachedEmbedder
 from bench.retrieval import embed_all, gold_spans, load_questions, question_parts
 from ingest.offices import speaker_offices
-from ingest.sentences import sentence_spans
 from onrecord.embeddings import load_embedder
 from onrecord.index.reader import IndexReader
 from onrecord.metrics import aggregate
+from onrecord.sentences import sentence_spans
 from onrecord.settings import REPO_ROOT, Settings
 from onrecord.types import Passage, Transcript, named
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 
 from ingest.offices import speaker_offices
-from ingest.sentences import sentence_spans
+from onrecord.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
 from onrecord.types import Passage, Role, Transcript, Turn, named
 

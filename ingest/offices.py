@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.speakers import HONORIFICS, TITLE_WORDS, clean_label, label_head
+from onrecord.names import HONORIFICS, TITLE_WORDS, clean_label, label_head
 from onrecord.types import Role, Transcript
 
 MAX_PHRASES = 3  # per speaker and transcript

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from ingest.sentences import sentence_embed_text, sentence_spans
 from onrecord.embeddings import Embedder
 from onrecord.index.catalog import Catalog, SentenceVectors
+from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.types import Passage
 
 PASSAGES_PER_GROUP = 500

@@ -1,248 +1,18 @@
-"""Speaker labels to canonical names and roles.
+"""The role of each speaker in one transcript: official, journalist, moderator or other.
 
-Labels come as written: ``President of Russia Vladimir Putin``, ``MS.  JEAN-PIERRE``,
-``Question (retranslated)``, ``Q``. The canonical name drops titles, honorifics and
-parenthetical notes, so that one person has one name inside a transcript; for an upper-case
-surname label it takes the full name when the transcript itself spells it out.
+A label may state it ("Question from Perm", "programme host …"); otherwise who spoke most,
+titles and the kind of event decide (``assign_roles``). Names themselves are read in
+``onrecord/names.py`` and the role words live in ``onrecord/roles.py``.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import lru_cache
 
+from onrecord.names import clean_label, close_to, has_title, label_head, label_words
+from onrecord.roles import HOST_WORDS, OTHER_LABELS, PRESS_WORDS, QUESTION_OPENERS, STAFF_WORDS
 from onrecord.types import Role
-
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
-_PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
-_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
-_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
-
-JOURNALIST_LABELS = {
-    "q",
-    "question",
-    "questions",
-    "remark",
-    "reporter",
-    "journalist",
-    "audience",
-    "audience member",
-    "reply",
-    "response",
-    "comment",
-    "press",
-    "questioner",
-}
-MODERATOR_LABELS = {"moderator", "operator", "host", "presenter", "chair", "chairman"}
-OTHER_LABELS = {
-    "aide",
-    "white house aide",
-    "staff",
-    "interpreter",
-    "narrator",
-    "voice",
-    "announcer",
-    "unidentified speaker",
-    "speaker",
-    "participant",
-    "participants",
-    "audience members",
-}
-ROLE_LABEL_NAMES = {
-    "senior administration official",
-    "senior military official",
-    "senior state department official",
-    "the president",
-    "the vice president",
-    "the first lady",
-    "administration official",
-}
-HONORIFICS = {
-    "mr",
-    "ms",
-    "mrs",
-    "miss",
-    "dr",
-    "mx",
-    "sir",
-    "madam",
-    "the",
-    "hon",
-    "honorable",
-}
-TITLE_WORDS = set(
-    """president vice prime minister deputy secretary press principal senior assistant acting
-    administrator ambassador director chair chairman chairwoman chief governor mayor
-    senator representative general admiral colonel captain commander surgeon advisor
-    adviser coordinator counselor head ceo cfo chancellor king queen prince emir sheikh
-    speaker leader officer spokesperson spokesman official federal foreign defence defense
-    state national host programme program ombudsperson commissioner envoy special executive
-    first lieutenant major sergeant judge justice attorney patriarch metropolitan anchor
-    moderator presenter member co-chair rector editor editor-in-chief chairperson aide
-    presidential director-general secretary-general auditor prosecutor founder producer
-    hero commentator governor-general pope cardinal archbishop bishop""".split()
-)
-MODERATOR_WORDS = {"moderator", "host", "anchor", "presenter"}
-
-
-def clean_label(label: str) -> str:
-    """Label with whitespace collapsed and no trailing colon or parenthetical note."""
-    label = _SPACES.sub(" ", label).strip().rstrip(":").strip()
-    return _PARENTHETICAL.sub("", label).strip()
-
-
-def label_head(label: str) -> str:
-    """The name part of a label with a comma: ``Sergei Mironov, Leader of ...`` ->
-    ``Sergei Mironov``; ``Panel moderator, NBC host Megyn Kelly`` -> ``NBC host Megyn Kelly``;
-    ``Construction, Housing and Utilities Minister Mikhail Men`` -> the part after the comma."""
-    head, _, tail = clean_label(label).partition(",")
-    head, tail = head.strip(), tail.strip()
-    if tail and not _ends_with_name(head.split()) and _ends_with_name(tail.split()):
-        return tail
-    return head
-
-
-def _ends_with_name(words: list[str]) -> bool:
-    """Two capitalised, non-title words at the end (``Mikhail Men``, ``Megyn Kelly``), not
-    right after "of"/"the" (``Hero of the Russian Federation`` does not end with a name)."""
-    last = [
-        w
-        for w in words[-2:]
-        if w[:1].isupper() and _bare(w) not in TITLE_WORDS and _bare(w) not in HONORIFICS
-    ]
-    before = _bare(words[-3]) if len(words) >= 3 else ""
-    return len(words) >= 2 and len(last) == 2 and before not in {"of", "the", "for", "from"}
-
-
-def _words(label: str) -> list[str]:
-    return [w for w in label.replace("’", "'").split(" ") if w]
-
-
-def _bare(word: str) -> str:
-    return word.strip(".,").lower()
-
-
-def _has_title(words: list[str]) -> bool:
-    return any(_bare(w) in TITLE_WORDS or _bare(w) in HONORIFICS for w in words) or any(
-        w.islower() for w in words
-    )
-
-
-def _smart_title(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
-
-
-def _trailing_name(words: list[str]) -> list[str]:
-    """The personal name at the end of a titled label: last two capitalised tokens."""
-    name: list[str] = []
-    for word in reversed(words):
-        if _bare(word) in _PARTICLES and name:
-            name.insert(0, word)
-            continue
-        if not _NAME_TOKEN.match(word) or _bare(word) in TITLE_WORDS or _bare(word) in HONORIFICS:
-            break
-        if word.isupper() and len(word) > 1 and not word.endswith(".") and name:
-            break  # an acronym such as FSB or CEO ends the name
-        name.insert(0, word)
-        if sum(1 for w in name if _bare(w) not in _PARTICLES) == 2:
-            break
-    return name or words[-1:]
-
-
-def _full_name_in(surname: str, sources: Iterable[str]) -> str | None:
-    """``Karine Jean-Pierre`` when the text spells out the given name before ``Jean-Pierre``."""
-    pattern = re.compile(
-        r"\b([A-Z][a-z]+(?:\s[A-Z]\.)?)[\s\u00a0]+(" + re.escape(surname) + r")\b", re.I
-    )
-    counts: Counter[str] = Counter()
-    for weight, source in zip((3, 1), sources, strict=False):
-        for match in pattern.finditer(source):
-            first, last = match.group(1), match.group(2)
-            if (
-                first[0].isupper()
-                and first[1:2].islower()
-                and _bare(first) not in TITLE_WORDS
-                and _bare(first) not in HONORIFICS
-                and last[1:2].islower()
-            ):
-                counts[f"{first} {last}"] += weight
-    if not counts:
-        return None
-    name, score = counts.most_common(1)[0]
-    return name if score >= 2 else None
-
-
-_JOINED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
-_ODD_CASE = re.compile(r"[a-z][A-Z]+$|[a-z][A-Z]{2,}")
-
-
-def _tidy_name(name: str) -> str:
-    """Undo typos in names as published: ``VladimirPutin``, ``Dmitry PeskoV``, ``MAXIM TOPILIN``."""
-    tokens = []
-    for token in _JOINED.sub(" ", name).split():
-        if _ODD_CASE.search(token) or (token.isupper() and len(token) >= 4):
-            token = _smart_title(token)
-        tokens.append(token)
-    return " ".join(tokens)
-
-
-def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> dict[str, str]:
-    """Map each raw label of one transcript to its canonical speaker name."""
-    cleaned = {label: label_head(label) for label in labels}
-    known = set(cleaned.values())
-    result: dict[str, str] = {}
-    for raw, label in cleaned.items():
-        words = _words(label)
-        lowered = label.lower()
-        if not words:
-            result[raw] = ""
-        elif lowered == "q":
-            result[raw] = "Question"
-        elif lowered in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS | ROLE_LABEL_NAMES:
-            result[raw] = label if not label.isupper() else label.title()
-        elif label.isupper():
-            result[raw] = _upper_label_name(words, title, text)
-        else:
-            suffixes = [" ".join(words[i:]) for i in range(1, len(words))]
-            in_transcript = [s for s in suffixes if s in known and len(_words(s)) >= 2]
-            if in_transcript:
-                result[raw] = _tidy_name(in_transcript[0])
-            elif _has_title(words):
-                result[raw] = _tidy_name(" ".join(_trailing_name(_tidy_name(label).split())))
-            else:
-                result[raw] = _tidy_name(label)
-    return result
-
-
-_UPPER_ROLE_NOUNS = (
-    "official",
-    "officials",
-    "aide",
-    "member",
-    "members",
-    "moderator",
-    "operator",
-    "staff",
-    "crew",
-)
-_ORDINALS = {"one", "two", "three", "four", "#1", "#2", "#3", "1", "2", "3", "4"}
-
-
-def _upper_label_name(words: list[str], title: str, text: str) -> str:
-    """``MS. JEAN-PIERRE`` -> ``Karine Jean-Pierre`` (or ``Jean-Pierre``); role labels such
-    as ``SENIOR ADMINISTRATION OFFICIAL TWO`` or ``AIR FORCE ONE CREW MEMBER`` stay whole."""
-    core = [w for w in words if w.lower() not in _ORDINALS] or words
-    if any(_close_to(core[-1].lower().strip("."), noun) for noun in _UPPER_ROLE_NOUNS):
-        return " ".join(_smart_title(w) for w in words)
-    name_words = [w for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
-    if not name_words:
-        return " ".join(_smart_title(w) for w in words)
-    surname = _smart_title(name_words[-1].strip("."))
-    return _full_name_in(surname, (title, text)) or surname
 
 
 def is_role_label(label: str) -> bool:
@@ -251,42 +21,6 @@ def is_role_label(label: str) -> bool:
 
 
 _SPLIT_WORDS = re.compile(r"[\s,.;:()–—]+")
-_QUESTION_OPENERS = {
-    "q",
-    "question",
-    "questions",
-    "remark",
-    "remarks",
-    "reply",
-    "response",
-    "comment",
-    "audience",
-}
-_PRESS_WORDS = {
-    "reporter",
-    "journalist",
-    "correspondent",
-    "columnist",
-    "photojournalist",
-    "editor",
-    "editor-in-chief",
-    "questioner",
-}
-_HOST_WORDS = {"host", "anchor", "presenter", "operator", "moderator"}
-_STAFF_WORDS = {
-    "aide",
-    "staff",
-    "crew",
-    "interpreter",
-    "narrator",
-    "announcer",
-    "voice",
-    "unidentified",
-    "participant",
-    "participants",
-    "member",
-    "members",
-}
 # Titles of Q&A events, where untitled named speakers other than the principal are the press.
 QA_EVENT = re.compile(
     r"interview|news conference|press conference|direct line|journalist|"
@@ -295,23 +29,18 @@ QA_EVENT = re.compile(
 )
 
 
-def _close_to(word: str, target: str) -> bool:
-    """Equal up to a typo (``MODEARTOR``, ``OFFIAL``)."""
-    return word == target or (len(word) >= 5 and SequenceMatcher(None, word, target).ratio() >= 0.8)
-
-
 def keyword_role(label: str, upper_case_format: bool) -> Role | None:
     """The role a label states outright (``Question from Perm``, ``programme host ...``)."""
     words = [w for w in _SPLIT_WORDS.split(clean_label(label).lower()) if w]
     if not words:
         return None
-    if words[0] in _QUESTION_OPENERS:
+    if words[0] in QUESTION_OPENERS:
         return Role.JOURNALIST
-    if any(w in _PRESS_WORDS for w in words) and "minister" not in words:
+    if any(w in PRESS_WORDS for w in words) and "minister" not in words:
         return Role.JOURNALIST
-    if any(w in _HOST_WORDS or _close_to(w, "moderator") for w in words):
+    if any(w in HOST_WORDS or close_to(w, "moderator") for w in words):
         return Role.MODERATOR
-    if " ".join(words) in OTHER_LABELS or (upper_case_format and words[-1] in _STAFF_WORDS):
+    if " ".join(words) in OTHER_LABELS or (upper_case_format and words[-1] in STAFF_WORDS):
         return Role.OTHER
     return None
 
@@ -346,7 +75,7 @@ def assign_roles(
     roles: dict[str, Role] = {}
     for speaker, st in stats.items():
         share = st.question_turns / st.turns if st.turns else 0.0
-        titled = any(_has_title(_words(label_head(label))) for label in st.labels)
+        titled = any(has_title(label_words(label_head(label))) for label in st.labels)
         if stated[speaker] is not None:
             roles[speaker] = stated[speaker]
         elif speaker == principal or upper_case_format or titled:
@@ -364,31 +93,3 @@ def _stated_role(labels: set[str], upper_case_format: bool) -> Role | None:
         if role in found:
             return role
     return None
-
-
-def normalise_person(name: str) -> list[str]:
-    """Lower-case name tokens without titles, for matching a filter to a speaker: the
-    canonical name of ``name`` read as a label (``President of Russia Vladimir Putin`` ->
-    ``vladimir putin``, ``MS. PSAKI`` -> ``psaki``)."""
-    return list(_normalised(name))
-
-
-@lru_cache(maxsize=65_536)
-def _normalised(name: str) -> tuple[str, ...]:
-    """Cached: every filtered search matches the filter against every indexed speaker."""
-    words = _words(canonical_names([name]).get(name) or clean_label(name))
-    return tuple(
-        _bare(w) for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS
-    )
-
-
-def speaker_matches(query: str, speaker: str) -> bool:
-    """``Psaki`` matches ``Jen Psaki``; ``President Putin`` matches ``Vladimir Putin``."""
-    wanted, have = normalise_person(query), normalise_person(speaker)
-    if not wanted or not have:
-        return bool(query.strip()) and query.strip().lower() == speaker.strip().lower()
-    return (
-        wanted == have[-len(wanted) :]
-        or wanted == have
-        or (set(wanted) <= set(have) and len(wanted) > 1)
-    )

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.speakers import normalise_person
+from onrecord.names import normalise_person
 from onrecord.office_speaker import ROLE_CLASS
 
 _MONTHS = [

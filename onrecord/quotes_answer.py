@@ -15,9 +15,9 @@ from datetime import date
 
 import Stemmer
 
-from ingest.sentences import sentence_embed_text, sentence_spans
 from onrecord.citations import citation_for
 from onrecord.names import spoken_name
+from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.types import Citation, Role, SearchHit
 
 NOT_SHOWN = "The transcripts do not show this in those words."

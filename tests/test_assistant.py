@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from ingest.sentences import sentence_spans
 from onrecord.assistant import Assistant
 from onrecord.constants import NOT_FOUND
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient
 from onrecord.quotes_answer import CANDIDATE_PASSAGES, RELEVANCE_SHARE, choose_quotes, terms
+from onrecord.sentences import sentence_spans
 from onrecord.settings import LLMSettings
 from onrecord.types import Answer, Role
 from onrecord.verify import is_verbatim

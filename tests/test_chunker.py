@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from ingest.chunker import chunk_transcript
 from ingest.formats import parse_transcript
-from ingest.sentences import sentence_spans
+from onrecord.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
 from onrecord.types import Role
 from tests.conftest import FIXTURES, MFA_FILE

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from ingest.formats import UnparseableTranscript, parse_transcript
-from ingest.speakers import clean_label
+from onrecord.names import clean_label
 from tests.conftest import SHARED_CORPUS
 
 pytestmark = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus not present")

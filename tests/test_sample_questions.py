@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.formats import parse_transcript
-from ingest.speakers import clean_label
+from onrecord.names import clean_label
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"

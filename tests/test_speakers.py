@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.speakers import (
-    SpeakerStats,
-    assign_roles,
-    canonical_names,
-    clean_label,
-    keyword_role,
-    speaker_matches,
-)
+from ingest.speakers import SpeakerStats, assign_roles, keyword_role
+from onrecord.names import canonical_names, clean_label, speaker_matches
 from onrecord.types import Role
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.speakers import SpeakerStats, assign_roles, canonical_names
+from ingest.speakers import SpeakerStats, assign_roles
+from onrecord.names import canonical_names
 from onrecord.types import Turn
 
 MONTHS = {

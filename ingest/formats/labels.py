@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.speakers import (
-    JOURNALIST_LABELS,
-    MODERATOR_LABELS,
-    OTHER_LABELS,
-    clean_label,
-    label_head,
-)
+from onrecord.names import clean_label, label_head
+from onrecord.roles import JOURNALIST_LABELS, MODERATOR_LABELS, OTHER_LABELS
 
 _SP = r"[ \t\u00a0]"
 # Mixed case, as on kremlin.ru and mid.ru: "President of Russia Vladimir Putin: ...".

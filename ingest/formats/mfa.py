@@ -21,7 +21,8 @@ from ingest.formats.common import (
     split_turns,
 )
 from ingest.formats.labels import MIXED
-from ingest.speakers import canonical_names, is_role_label
+from ingest.speakers import is_role_label
+from onrecord.names import canonical_names
 from onrecord.types import Transcript
 
 NAME = "mfa"

@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.speakers import speaker_matches
 from onrecord.metrics import Span, overlap
+from onrecord.names import speaker_matches
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.speakers import speaker_matches
 from onrecord.index.catalog import Catalog
 from onrecord.index.dense import DenseMatrix
 from onrecord.index.generation_vectors import open_for_reading
@@ -15,6 +14,7 @@ from onrecord.index.generations import current_generation
 from onrecord.index.identity import check_identity
 from onrecord.index.lexical import LexicalIndex
 from onrecord.index.vectors import VectorStore, date_number
+from onrecord.names import speaker_matches
 from onrecord.settings import Settings
 from onrecord.types import Role, SearchFilters
 
