@@ -55,12 +55,6 @@ ABSENT_TERMS = {
     "sample-030": ["Maui", "Lahaina", "wildfire"],
 }
 
-# Gold passages whose parsed turn carries the wrong speaker. These are parser bugs found while
-# writing the set; the gold keeps the label as printed. strict: the test fails once it is fixed.
-# (doc_id, label) -> why the parser still gives that quote to someone else (strict xfail:
-# fixing the parser makes the test fail until the entry is removed).
-KNOWN_PARSER_MISATTRIBUTIONS: dict[tuple[str, str], str] = {}
-
 _SP = "[ \t\u00a0]"
 # Where a label glued onto the previous turn may start (as in "...and if so, when? MS. PSAKI:").
 _GLUE = r"(?<=[.?!”’)\-—–])" + _SP + "+"
@@ -277,26 +271,11 @@ def test_parser_puts_the_quote_inside_one_official_turn(item, i, ev):
     assert turns[0].role.value == "official", (turns[0].label, turns[0].role)
 
 
-def _speaker_params():
-    params = []
-    for item in ITEMS:
-        for i, ev in enumerate(item["evidence"]):
-            reason = KNOWN_PARSER_MISATTRIBUTIONS.get((ev["doc_id"], ev["speaker"]))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(pytest.param(item, i, ev, id=f"{item['id']}-{i}", marks=marks))
-    return params
-
-
-@pytest.mark.parametrize(("item", "i", "ev"), _speaker_params())
+@pytest.mark.parametrize(("item", "i", "ev"), EVIDENCE)
 def test_parser_names_the_same_speaker_as_the_gold_label(item, i, ev):
     start, end = gold_span(ev)
     turn = next(t for t in parsed(ev["doc_id"]).turns if t.start <= start and end <= t.end)
     assert same_person(turn.speaker, ev["speaker"]), (turn.label, turn.speaker, ev["speaker"])
-
-
-def test_known_misattributions_are_still_used_by_the_set():
-    used = {(ev["doc_id"], ev["speaker"]) for item in ITEMS for ev in item["evidence"]}
-    assert set(KNOWN_PARSER_MISATTRIBUTIONS) <= used
 
 
 # ---------------------------------------------------------------- filters and coverage
