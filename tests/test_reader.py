@@ -7,7 +7,11 @@ import gzip
 import hashlib
 import json
 import os
+import pickle
+import pwd
+import tempfile
 import tracemalloc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +29,6 @@ from tests.conftest import FIXTURES
 
 GOOD = FIXTURES / "kremlin" / "kremlin_en_8055.txt"
 MB = 1_000_000
-AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0  # root reads files whatever their mode
 
 TURNS = (
     "Question: Will the talks resume?\n\n"
@@ -337,13 +340,61 @@ def test_folder_and_fifo_are_not_regular_files_and_do_not_block(tmp_path):
         read_transcript_file(tmp_path / "pipe.txt", MB)
 
 
-@pytest.mark.skipif(AS_ROOT, reason="root can read any file")
-def test_unreadable_file(tmp_path):
-    path = tmp_path / "secret.txt"
-    path.write_text(TURNS, encoding="utf-8")
-    path.chmod(0)
-    with pytest.raises(UnreadableFile, match=r"^cannot open: Permission denied$"):
-        read_transcript_file(path, MB)
+def unprivileged(action: Callable[[], object]) -> tuple[str, object]:
+    """``action()`` run in a forked child that is the user nobody when this process is root
+    (root reads a file whatever its mode; CI runs as root), and this user otherwise: either
+    ("returned", its value) or ("raised", "ExceptionName: message"). A fork, not a new
+    interpreter: nobody may not run this venv's Python when it lives under /root (nor import
+    what the action imports lazily: import it here first)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: reports through the pipe, never returns to pytest
+        status = 1
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                nobody = pwd.getpwnam("nobody")
+                os.setgroups([])
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+            try:
+                outcome = ("returned", action())
+            except Exception as error:
+                outcome = ("raised", f"{type(error).__name__}: {error}")
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(outcome))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        report = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and report, "the unprivileged child failed"
+    return pickle.loads(report)  # noqa: S301 - written by our own child
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A folder that user nobody may enter and list (pytest's tmp_path is not: its base
+    folder is its owner's only)."""
+    with tempfile.TemporaryDirectory(prefix="onrecord-modes-") as folder:
+        os.chmod(folder, 0o755)  # noqa: S103 - nobody must enter it
+        yield Path(folder)
+
+
+def test_unreadable_file(open_dir):
+    readable, path = open_dir / "open.txt", open_dir / "secret.txt"
+    for file, mode in ((readable, 0o644), (path, 0)):
+        file.write_text(TURNS, encoding="utf-8")
+        file.chmod(mode)
+    assert read_transcript_file(readable, MB).text == TURNS  # and its codec is imported
+    # The same child reads the file next to it: what it cannot read is the file, not the folder.
+    assert unprivileged(lambda: read_transcript_file(readable, MB).text) == ("returned", TURNS)
+    assert unprivileged(lambda: read_transcript_file(path, MB)) == (
+        "raised",
+        "UnreadableFile: cannot open: Permission denied",
+    )
 
 
 # --- discover -------------------------------------------------------------------------------
@@ -428,14 +479,20 @@ def test_manifest_is_used_for_a_single_file_too(tmp_path):
     assert found[0].doc_id == "doc-a"
 
 
-@pytest.mark.skipif(AS_ROOT, reason="root can read any file")
-def test_unreadable_manifest_is_a_warning(tmp_path):
-    write(tmp_path / "a.txt")
-    manifest = write(tmp_path / "manifest.jsonl", json.dumps({"file": "a.txt", "id": "x"}))
+def test_unreadable_manifest_is_a_warning(open_dir):
+    write(open_dir / "a.txt").chmod(0o644)
+    manifest = write(open_dir / "manifest.jsonl", json.dumps({"file": "a.txt", "id": "x"}))
     manifest.chmod(0)
-    found, refused, warnings = discover([tmp_path])
-    assert [f.doc_id for f in found] == ["a"] and refused == []
-    assert warnings == [f"{manifest}: cannot read manifest (Permission denied); ignored"]
+
+    def walk() -> tuple[list[str], list[Refused], list[str]]:
+        found, refused, warnings = discover([open_dir])
+        return [f.doc_id for f in found], refused, warnings
+
+    # a.txt is found (the folder can be listed) under its own name: the manifest was not read.
+    assert unprivileged(walk) == (
+        "returned",
+        (["a"], [], [f"{manifest}: cannot read manifest (Permission denied); ignored"]),
+    )
 
 
 def test_missing_paths_and_empty_folders(tmp_path):
