@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from onrecord.quotes_answer import STOPWORDS
+from onrecord.words import STOPWORDS
 
 _LEANS_BACK = re.compile(
     r"^\s*(and|but|also|what about|how about|so)\b|\b(he|she|him|her|his|they|them|their|it|"

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from onrecord.citations import citation_for
 from onrecord.constants import NOT_FOUND
-from onrecord.quotes_answer import best_window, terms
+from onrecord.quotes_answer import best_window
 from onrecord.types import Citation, SearchHit
 from onrecord.verify import is_verbatim, locate_quote
+from onrecord.words import terms
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _QUOTED = re.compile(r"“([^”\n]{2,}?)”|\"([^\"\n]{2,}?)\"")

@@ -8,32 +8,21 @@ naming who spoke and when. Every quotation is an exact span of the transcript.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-import Stemmer
-
 from onrecord.citations import citation_for
+from onrecord.claims import NOT_SHOWN, asserted_claim, carries_claim
 from onrecord.names import spoken_name
 from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.types import Citation, Role, SearchHit
+from onrecord.words import terms
 
-NOT_SHOWN = "The transcripts do not show this in those words."
 MAX_QUOTES = 4
 MAX_PER_TRANSCRIPT = 2
 MAX_QUOTE_CHARS = 700
 MAX_SENTENCES = 3
-_STEMMER = Stemmer.Stemmer("english")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
-STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with about as is are was were be been
-    being do does did has have had he she it they we you i his her its their our your this that
-    these those what which who whom when where why how not no yes say said says tell told
-    according would could should will can may might than then there here also just so such from
-    into over after before during up down out whether any some all more most""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -50,12 +39,6 @@ CANDIDATE_PASSAGES = 6
 SCORE_MARGIN = 0.12  # without relevance: quotes scoring this far below the best one are left out
 RELEVANCE_SHARE = 0.6  # passages less than this share as likely to answer as the best are left out
 COVERAGE_WEIGHT = 1.0  # a run's share of the question's words counts as much as its similarity
-
-
-def terms(text: str) -> set[str]:
-    """Stemmed content words."""
-    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
-    return set(_STEMMER.stemWords([w for w in words if w and w not in STOPWORDS]))
 
 
 def choose_quotes(
@@ -234,67 +217,6 @@ def human_date(iso: str | None) -> str:
         return "on an unknown date"
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
-
-
-# "Did Lavrov announce that Russia will leave the CSTO?", "Why did Putin tell workers that
-# free university education would end?": the claim is what follows the verb of saying.
-_ASKS_WHETHER = re.compile(
-    r"^\s*(?:and\s+|so\s+|but\s+)?(?:did|does|do|has|have|had|is|was|were|will|would|can|"
-    r"could)\b",
-    re.I,
-)
-_ASKS_WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
-_SAYING = (
-    r"(?:say|said|says|tell|told|announce|announced|claim|claimed|state|stated|admit|admitted|"
-    r"confirm|confirmed|promise|promised|insist|insisted|declare|declared|warn|warned)"
-)
-_ANNOUNCING = _SAYING[:-1] + r"|unveiled|pledged|vowed|proposed)"
-_SAID_CLAUSE = re.compile(
-    rf"\b{_SAYING}\b(?:[^?]*?\bthat\b)?\s*(?P<claim>[^?]+)",
-    re.I,
-)
-# A statement put before the question ("In July 2020 Putin told workers that the march would
-# be held on Navy Day. How did he say…?"): the claim is the clause after "that", or what was
-# unveiled, announced or promised.
-_STATED_CLAIM = re.compile(
-    rf"\b{_ANNOUNCING}\b(?:\s+(?=plans?\b|a\b|an\b|the\b)|[^.!?]*?\bthat\b\s*)"
-    r"(?P<claim>[^.!?]+)",
-    re.I,
-)
-_SENTENCES = re.compile(r"[^.!?]+[.!?]?")
-_LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?])\s+)([^.!?]+\?)\s*$")
-_NOT_CLAIM = {"anyth", "someth", "everyth", "noth"}
-CLAIM_SHARE = 0.75  # three in four of the claim's content words, in one quoted run
-
-
-def asserted_claim(question: str) -> tuple[str, bool] | None:
-    """What a question asks to have confirmed, and whether it says someone said it.
-
-    Read from its last sentence ending in "?": a yes/no or why question with a verb of saying
-    asserts the clause after it ("… announce that CLAIM?", "Why did Kirby say CLAIM?"); a
-    yes/no question without one asks about the whole of itself. Failing that, a statement
-    before the question that someone said, announced or unveiled something asserts that
-    ("Putin told workers that CLAIM. How did he…?"). Any other question asserts nothing."""
-    match = _LAST_QUESTION.search(question.strip())
-    asked = match.group(1) if match else question
-    whether, why = _ASKS_WHETHER.match(asked), _ASKS_WHY.match(asked)
-    if whether or why:
-        if said := _SAID_CLAUSE.search(asked):
-            return said.group("claim"), True
-        if whether:
-            return asked, False
-    before = question.strip()[: match.start(1)] if match else ""
-    for sentence in _SENTENCES.findall(before):
-        if stated := _STATED_CLAIM.search(sentence):
-            return stated.group("claim"), True
-    return None
-
-
-def carries_claim(quote: str, claim: str, speakers: list[str]) -> bool:
-    """True when ``quote`` holds at least ``CLAIM_SHARE`` of the claim's content words, the
-    speakers' names left out (they are who said it, not what)."""
-    wanted = terms(claim) - terms(" ".join(speakers)) - _NOT_CLAIM
-    return not wanted or len(terms(quote) & wanted) >= CLAIM_SHARE * len(wanted)
 
 
 def compose_quotes_answer(
