@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from types import SimpleNamespace
 
 from onrecord.types import Answer, Citation, Role, SearchFilters
 from onrecord.ui.export import conversation_markdown, exchange_markdown, neutralise
@@ -88,11 +87,17 @@ def test_feedback_lines_hold_question_answer_citations_and_rating(tmp_path):
     assert first["time"].endswith("+00:00") and first["index_generation"] == "gen-000001"
 
 
-def test_feedback_file_is_next_to_the_index_unless_configured(tmp_path):
+def test_feedback_file_is_next_to_the_index_unless_configured(tmp_path, monkeypatch):
+    monkeypatch.delenv("ONRECORD_FEEDBACK_PATH", raising=False)
     settings = make_settings(tmp_path / "index")
     assert feedback_path(settings) == tmp_path / "index" / "feedback.jsonl"
-    configured = SimpleNamespace(index_dir=tmp_path, feedback_path=str(tmp_path / "r.jsonl"))
-    assert feedback_path(configured) == tmp_path / "r.jsonl"  # once Settings has the field
+    configured = tmp_path / "ratings" / "r.jsonl"
+    monkeypatch.setenv("ONRECORD_FEEDBACK_PATH", str(configured))
+    settings = make_settings(tmp_path / "index")
+    assert feedback_path(settings) == configured
+    append_feedback(feedback_path(settings), feedback_record(exchange(), 1))
+    assert json.loads(configured.read_text())["rating"] == "up"
+    assert not (tmp_path / "index" / "feedback.jsonl").exists()
 
 
 def test_history_holds_answered_exchanges_only():
