@@ -13,21 +13,28 @@ import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import AppTest
 
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient
 from onrecord.types import Role
 from onrecord.ui.session import Exchange
-from tests.conftest import REPO, make_settings
+from tests.conftest import make_settings
+from tests.support.apptest import (
+    ENV,
+    ask,
+    card_quotes,
+    cards,
+    everything_shown,
+    last,
+    markdown,
+    start,
+)
 from tests.support.fake_openai import FakeOpenAI, Reply
-from tests.test_ui_render import shown, squash
+from tests.support.page_text import shown, squash
+from tests.support.questions import CEASEFIRE, GAS
+from tests.support.replies import citing
 
-TIMEOUT = 120
 CANARY_KEY = "sk-canary-5e1d0b"
-GAS = "What did Medvedev tell Miller to do about the Belarus gas debt?"
-CEASEFIRE = "Does the ceasefire appeal cover terrorist organisations?"
-ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ONRECORD_OPENAI_API_KEY", "ONRECORD_OPENAI_BASE_URL")
 
 
 @pytest.fixture(autouse=True)
@@ -52,47 +59,6 @@ def index_copy(built_index, tmp_path) -> Path:
 @pytest.fixture(scope="module")
 def reader(built_index) -> IndexReader:
     return IndexReader.open(built_index, make_settings(built_index))
-
-
-def start(monkeypatch, index_dir: Path, secrets: dict | None = None) -> AppTest:
-    monkeypatch.setenv("ONRECORD_INDEX_DIR", str(index_dir))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
-    # Always some secrets: AppTest then ignores any .streamlit/secrets.toml on this machine.
-    app.secrets = secrets or {"UNRELATED": "x"}
-    return app.run()
-
-
-def ask(app: AppTest, question: str) -> AppTest:
-    app.chat_input(key="question").set_value(question).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def last(app: AppTest) -> Exchange:
-    return app.session_state["exchanges"][-1]
-
-
-def markdown(app: AppTest) -> list[str]:
-    return [m.value for m in app.markdown]
-
-
-def cards(app: AppTest) -> list[str]:
-    """Source-card headings, as written."""
-    return [m for m in markdown(app) if m.startswith(":blue[**\\[")]
-
-
-def card_quotes(app: AppTest) -> list[str]:
-    return [shown(m) for m in markdown(app) if m.startswith("> “")]
-
-
-def everything_shown(app: AppTest) -> str:
-    parts = [
-        e.value
-        for kind in ("markdown", "caption", "info", "warning", "error", "code")
-        for e in getattr(app, kind)
-    ]
-    parts += [b.label for b in app.button]
-    return "\n".join(str(p) for p in parts)
 
 
 # --- asking ------------------------------------------------------------------------------
@@ -280,20 +246,6 @@ def test_without_a_key_answers_are_quotes_and_a_note_explains_llm_mode(monkeypat
     assert "OPENAI_API_KEY" in hint and "secrets.toml" in hint
     ask(app, CEASEFIRE)
     assert last(app).answer.mode == "quotes" and not app.error and not app.warning
-
-
-def passage_answer(body: dict, n: int) -> str:
-    prompt = body["messages"][-1]["content"]
-    block = prompt.split(f"<<<PASSAGE [{n}]")[1].split(f"PASSAGE [{n}]>>>")[0]
-    return block.split("words):\n", 1)[1].strip()
-
-
-def citing(extra: str = ""):
-    def responder(body: dict) -> Reply:
-        sentence = re.split(r"(?<=[.!?])\s", passage_answer(body, 1), maxsplit=1)[0]
-        return Reply.text(f"The speaker said “{sentence}” [1]. {extra}")
-
-    return responder
 
 
 def llm_env(monkeypatch, server: FakeOpenAI) -> None:

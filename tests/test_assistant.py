@@ -19,15 +19,10 @@ from onrecord.types import Answer, Role
 from onrecord.verify import is_verbatim
 from tests.conftest import make_settings
 from tests.support.fake_openai import Reply
+from tests.support.questions import QUESTIONS
+from tests.support.replies import citing
 
 CANARY_KEY = "sk-canary-7f3a9c"
-QUESTIONS = [
-    "Does the ceasefire appeal cover terrorist organisations?",
-    "What did Lavrov say about the biological weapons convention and the United States?",
-    "What did Medvedev tell Miller to do about the Belarus gas debt?",
-    "What did Kirby say about Iran sanctions?",
-    "Why did Putin think BRICS was successful?",
-]
 
 
 @pytest.fixture(scope="module")
@@ -245,19 +240,7 @@ def test_only_passages_nearly_as_likely_to_answer_as_the_best_are_quoted(quotes,
 
 
 # --- LLM mode against the local OpenAI-compatible server ------------------------------------
-def passage_answer(body: dict, n: int) -> str:
-    prompt = body["messages"][-1]["content"]
-    block = prompt.split(f"<<<PASSAGE [{n}]")[1].split(f"PASSAGE [{n}]>>>")[0]
-    return block.split("words):\n", 1)[1].strip()
-
-
-def first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-
-
-def citing_responder(body: dict) -> Reply:
-    sentence = first_sentence(passage_answer(body, 1))
-    return Reply.text(f"The speaker said “{sentence}” [1]. This was also discussed [2].")
+citing_responder = citing("This was also discussed [2].")
 
 
 @pytest.fixture(autouse=True)

@@ -9,154 +9,26 @@ listening socket, that the browser requests nothing from them.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
-from tests.conftest import REPO, make_settings
+from tests.conftest import make_settings
+from tests.support.browser import (
+    LeakCounter,
+    ask,
+    browser,
+    leak_listener,
+    needs_browser,
+    open_page,
+    screenshot,
+    streamlit_app,
+)
 from tests.support.fake_openai import FakeOpenAI, Reply
+from tests.support.page_text import squash
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
-)
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
-)
-START_TIMEOUT = 90
-ANSWER_TIMEOUT_MS = 90_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def streamlit_app(index_dir: Path, secrets: str, tmp_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its URL. Secrets come only from
-    ``secrets`` (a developer's own secrets.toml is never read)."""
-    port = free_port()
-    secrets_file = tmp_path / "secrets.toml"
-    secrets_file.write_text(secrets or "# no secrets\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ONRECORD_"))}
-    env |= {"ONRECORD_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--secrets.files", str(secrets_file),
-    ]  # fmt: skip
-    with serving(command, REPO, env, port, tmp_path / "streamlit.log"):
-        yield f"http://127.0.0.1:{port}"
-
-
-@contextmanager
-def serving(
-    command: list[str], cwd: Path, env: dict, port: int, log_path: Path
-) -> Iterator[subprocess.Popen]:
-    """Run ``command`` (a streamlit server on ``port``) until it is healthy, then yield it;
-    stopped by its pid afterwards. Its output goes to ``log_path``."""
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(port, process)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_healthy(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
-
-
-@contextmanager
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def open_page(page, url: str) -> None:
-    """Load the page and wait for the status line (the index is open)."""
-    page.goto(url)
-    page.get_by_text("transcripts ·").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=ANSWER_TIMEOUT_MS)
-
-
-def ask(page, question: str) -> None:
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(question)
-    box.press("Enter")
-    page.locator("[class*='st-key-card-']").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page) -> None:
-    """The run is over when the chat box is enabled again (``submit_mode="disable"``)."""
-    page.wait_for_function(
-        "() => { const box = document.querySelector('[data-testid=stChatInputTextArea]');"
-        " return box && !box.disabled; }",
-        timeout=ANSWER_TIMEOUT_MS,
-    )
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=ANSWER_TIMEOUT_MS)
-
-
-TALLEST_SCROLL = """() => Math.max(...Array.from(document.querySelectorAll('*'),
-    (el) => el.scrollHeight))"""
-
-
-def screenshot(page, path: Path, width: int) -> None:
-    """The whole conversation at ``width`` px: the viewport is made as tall as the content
-    (Streamlit scrolls inside the page, so a "full page" shot would cut it off)."""
-    page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(500)
-    height = min(page.evaluate(TALLEST_SCROLL) + 120, 12_000)
-    page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_timeout(800)
-    page.screenshot(path=path)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.replace("\u2060", "").split())
+pytestmark = needs_browser
 
 
 @pytest.fixture
@@ -190,35 +62,6 @@ def test_ask_read_the_cards_open_one_and_screenshot(index_copy, tmp_path, built_
         assert page.get_by_test_id("stException").count() == 0
     assert (tmp_path / "chat-1280.png").stat().st_size > 10_000
     assert (tmp_path / "chat-800.png").stat().st_size > 10_000
-
-
-class Counter(BaseHTTPRequestHandler):
-    """Counts every request it gets (the injected image URLs point here)."""
-
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Counter.hits.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    do_POST = do_HEAD = do_GET
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def leak_listener() -> Iterator[int]:
-    Counter.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def injected_transcript(folder: Path, port: int) -> Path:
@@ -268,7 +111,7 @@ def test_injected_images_and_html_make_no_request(index_copy, tmp_path, embedder
             )
             screenshot(page, tmp_path / "injection.png", 1280)
         assert llm.chat_requests, "the model was asked"
-    assert Counter.hits == []  # nothing was fetched from the injected addresses
+    assert LeakCounter.hits == []  # nothing was fetched from the injected addresses
     assert not [link for link in links if f":{port}" in link or link.startswith("javascript")]
     assert "Written by" in text  # the model's answer was shown (its quote is verbatim)
     for literal in (  # shown as the text it is

@@ -27,16 +27,17 @@ from pathlib import Path
 
 import pytest
 
+from bench.launch import streamlit_app
 from onrecord.index.deploy import MARKER
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
 from tests.conftest import REPO
+from tests.support.browser import ask, browser, needs_browser, open_page
 from tests.support.fake_openai import FakeOpenAI
-from tests.test_app import citing
-from tests.test_browser import CHROMIUM, ask, browser, free_port, open_page, serving, squash
+from tests.support.page_text import squash
+from tests.support.replies import citing
 
 pytestmark = pytest.mark.slow
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
 PIP_ENV = {"PIP_RETRIES": "0", "PIP_TIMEOUT": "20", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 INSTALL_TIMEOUT = 2400
 CANARY_KEY = "sk-cloud-canary-7f3a"
@@ -103,12 +104,12 @@ def fresh_wake(checkout: Path) -> Path:
     return index_dir
 
 
-def start_cloud_app(python: Path, checkout: Path, tmp_path: Path):
-    port = free_port()
-    command = [str(python), "-m", "streamlit", "run", "app.py",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    server = serving(command, checkout, cloud_env(tmp_path / "home"), port, tmp_path / "log")
-    return server, f"http://127.0.0.1:{port}"
+def cloud_app(python: Path, checkout: Path, tmp_path: Path):
+    """``streamlit run app.py`` in the checkout with the fresh environment's Python and the
+    Cloud-like environment; its secrets, if any, from the checkout's .streamlit/secrets.toml.
+    A context manager: yields (URL, process)."""
+    env = cloud_env(tmp_path / "home")
+    return streamlit_app(checkout, env, python=str(python), log_path=tmp_path / "log")
 
 
 def health(url: str) -> bytes:
@@ -139,13 +140,12 @@ def test_the_environment_is_cpu_only_and_holds_only_the_runtime(cloud_python, tm
     assert "onrecord" not in found["dists"] and "pytest" not in found["dists"]
 
 
-@needs_chromium
+@needs_browser
 def test_no_secrets_quotes_mode_answers_from_the_installed_deploy_index(
     cloud_python, checkout, tmp_path
 ):
     index_dir = fresh_wake(checkout)
-    server, url = start_cloud_app(cloud_python, checkout, tmp_path)
-    with server, browser() as chromium:
+    with cloud_app(cloud_python, checkout, tmp_path) as (url, _), browser() as chromium:
         assert health(url) == b"ok"
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
         open_page(page, url)
@@ -163,7 +163,7 @@ def test_no_secrets_quotes_mode_answers_from_the_installed_deploy_index(
     assert "Traceback" not in (tmp_path / "log").read_text()
 
 
-@needs_chromium
+@needs_browser
 def test_secrets_file_turns_on_llm_mode_with_onrecord_settings(cloud_python, checkout, tmp_path):
     fresh_wake(checkout)
     secrets = checkout / ".streamlit" / "secrets.toml"
@@ -174,8 +174,8 @@ def test_secrets_file_turns_on_llm_mode_with_onrecord_settings(cloud_python, che
             encoding="utf-8",
         )
         try:
-            server, url = start_cloud_app(cloud_python, checkout, tmp_path)
-            with server, browser() as chromium:
+            app = cloud_app(cloud_python, checkout, tmp_path)
+            with app as (url, _), browser() as chromium:
                 assert health(url) == b"ok"
                 page = chromium.new_page(viewport={"width": 1280, "height": 900})
                 open_page(page, url)

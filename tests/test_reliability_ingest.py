@@ -29,7 +29,7 @@ from onrecord.settings import EmbeddingSettings
 from tests.conftest import SAMPLE, make_settings
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.indexcheck import assert_index_whole
-from tests.test_bad_input import PAGE, transcript
+from tests.support.inputs import PAGE, transcript
 
 COPIES = 6
 MB = 1_000_000

@@ -26,11 +26,18 @@ from onrecord.prompt_guard import HOLD_BACK, PromptGuard
 from onrecord.prompts import render
 from onrecord.settings import LLMSettings
 from tests.conftest import make_settings
+from tests.support.apptest import everything_shown, start
+from tests.support.browser import (
+    LeakCounter,
+    browser,
+    leak_listener,
+    needs_browser,
+    open_page,
+    streamlit_app,
+)
+from tests.support.browser import ask as ask_in_browser
 from tests.support.fake_openai import FakeOpenAI, Reply
-from tests.test_app import everything_shown, start
-from tests.test_browser import CHROMIUM, browser, leak_listener, open_page, squash, streamlit_app
-from tests.test_browser import Counter as Listener
-from tests.test_browser import ask as ask_in_browser
+from tests.support.page_text import squash
 
 QUESTION = "What did Jane Doe say about harbour tolls next year?"
 FACT = "Harbour tolls will fall by ten percent next year."
@@ -181,7 +188,7 @@ def test_the_app_shows_neither_the_canary_nor_live_markup(monkeypatch, injected_
 
 
 # --- the browser -----------------------------------------------------------------------------
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
+@needs_browser
 def test_the_browser_fetches_nothing_runs_nothing_and_shows_no_canary(
     built_index, tmp_path, embedder
 ):
@@ -207,7 +214,7 @@ def test_the_browser_fetches_nothing_runs_nothing_and_shows_no_canary(
                 "a[href], img[src]", "els => els.map(e => e.href || e.src)"
             )
         assert llm.chat_requests, "the model was asked"
-    assert Listener.hits == []  # no image, link or script reached the listener
+    assert LeakCounter.hits == []  # no image, link or script reached the listener
     assert pwned is None and dialogs == []  # no script ran
     assert not [link for link in links if f":{port}" in link or link.startswith("javascript")]
     assert PROMPT_CANARY not in text and "LLM answer rejected" in text

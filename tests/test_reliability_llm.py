@@ -19,8 +19,10 @@ from streamlit.testing.v1 import AppTest
 
 from onrecord.llm_client import ChatClient
 from tests.conftest import REPO
+from tests.support.apptest import ENV, cards, everything_shown, start
 from tests.support.fake_openai import FakeOpenAI, Reply
-from tests.test_app import CEASEFIRE, ENV, GAS, cards, citing, everything_shown, start
+from tests.support.questions import CEASEFIRE, GAS
+from tests.support.replies import citing
 
 CANARY_KEY = "sk-canary-0d15ea5e"
 FOLLOW_UP = "And what did he say about the deadline for paying?"

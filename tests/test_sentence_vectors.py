@@ -21,7 +21,7 @@ from onrecord.settings import AnswerSettings, EmbeddingSettings
 from onrecord.types import Role
 from tests.conftest import make_settings
 from tests.support.indexcheck import assert_index_whole
-from tests.test_assistant import QUESTIONS
+from tests.support.questions import QUESTIONS
 
 
 def catalog_path(index_dir: Path) -> Path:

@@ -16,7 +16,8 @@ from onrecord.assistant import Assistant
 from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.reader import IndexReader
 from tests.conftest import FIXTURES, make_settings
-from tests.test_app import CEASEFIRE, ENV, GAS, ask, cards, last, start
+from tests.support.apptest import ENV, ask, cards, last, start
+from tests.support.questions import CEASEFIRE, GAS
 
 DOWN = "is not reachable"
 

@@ -9,6 +9,7 @@ import pytest
 
 from onrecord.types import Citation, Role
 from onrecord.ui import render
+from tests.support.page_text import shown, squash
 
 # What a transcript or a model might contain to make the page fetch, run or spoof something.
 HOSTILE = [
@@ -23,21 +24,6 @@ HOSTILE = [
     "    indented code\n# heading\n> quote\n- item\n1. item\n---",
     "&lt;script&gt; `code` *em* __bold__ | table |",
 ]
-
-
-def shown(markdown: str) -> str:
-    """Roughly what a reader sees of Markdown made by ``render``: our directives, bold and
-    block-quote marks dropped, backslash escapes and word joiners removed."""
-    text = re.sub(r"(?<!\\):[a-z-]+\[", "", markdown)  # our directives open unescaped
-    text = re.sub(r"(?<!\\)\]", "", text)
-    text = re.sub(r"(?<!\\)\*\*", "", text)
-    text = re.sub(r"(?m)^>[ ]?", "", text)
-    text = re.sub(r"\\(.)", r"\1", text)
-    return text.replace(render.WORD_JOINER, "")
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def unescaped_punctuation(markdown: str) -> list[str]:
