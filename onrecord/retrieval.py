@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from onrecord.embeddings import Embedder
@@ -13,6 +11,7 @@ from onrecord.index.lexical import lexical_fields, stems
 from onrecord.index.reader import IndexReader
 from onrecord.relevance import DEFAULT_MODEL, RelevanceModel, coverage
 from onrecord.settings import SearchSettings
+from onrecord.timing import timed
 from onrecord.types import SearchFilters, SearchHit
 
 
@@ -33,38 +32,44 @@ def search(
     if filters.speaker and not reader.matching_speakers(filters.speaker):
         return []
     if vector is None:
-        started = time.perf_counter()
-        vector = embedder.embed([query])[0]
-        timings["embed_query"] = time.perf_counter() - started
-    started = time.perf_counter()
-    mask = reader.filter_mask(filters)
-    if len(reader.lexical.ids) <= settings.exact_dense_max:
-        dense = reader.dense().search(vector, settings.candidates, mask)
-    else:
-        dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
-    timings["dense"] = time.perf_counter() - started
-    started = time.perf_counter()
-    lexical = reader.lexical.search(query, settings.candidates, mask, settings.question_weight)
-    timings["lexical"] = time.perf_counter() - started
-    rankings = {"dense": [pid for pid, _ in dense], "lexical": [pid for pid, _ in lexical]}
+        with timed(timings, "embed_query"):
+            vector = embedder.embed([query])[0]
+    per_retriever = _candidates(reader, query, vector, filters, settings, timings)
+    rankings = {name: list(found) for name, found in per_retriever.items()}
     fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
-    per_retriever = {"dense": dict(dense), "lexical": dict(lexical)}
     if settings.sentence_rerank:
-        started = time.perf_counter()
-        top = [pid for pid, _ in fused[: settings.sentence_rerank]]
-        windows = best_windows(reader.catalog.sentence_vectors(top), vector)
-        if windows:
-            rankings["sentences"] = sorted(windows, key=lambda pid: -windows[pid])
-            fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
-            per_retriever["sentences"] = windows
-        timings["sentences"] = time.perf_counter() - started
-    if settings.relevance_depth:
-        started = time.perf_counter()
+        with timed(timings, "sentences"):
+            top = [pid for pid, _ in fused[: settings.sentence_rerank]]
+            windows = best_windows(reader.catalog.sentence_vectors(top), vector)
+            if windows:
+                per_retriever["sentences"] = windows
+                rankings["sentences"] = sorted(windows, key=lambda pid: -windows[pid])
+                fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
+    if not settings.relevance_depth:
+        return _hits(reader, fused[:k], per_retriever)
+    with timed(timings, "relevance"):
         hits = _hits(reader, fused[: max(k, settings.relevance_depth)], per_retriever)
-        hits = by_relevance(reader, query, vector, hits, settings.relevance_depth)
-        timings["relevance"] = time.perf_counter() - started
-        return hits[:k]
-    return _hits(reader, fused[:k], per_retriever)
+        return by_relevance(reader, query, vector, hits, settings.relevance_depth)[:k]
+
+
+def _candidates(
+    reader: IndexReader,
+    query: str,
+    vector: np.ndarray,
+    filters: SearchFilters,
+    settings: SearchSettings,
+    timings: dict[str, float],
+) -> dict[str, dict[str, float]]:
+    """Each retriever's candidates, best first: passage id -> its score there."""
+    with timed(timings, "dense"):
+        mask = reader.filter_mask(filters)
+        if len(reader.lexical.ids) <= settings.exact_dense_max:
+            dense = reader.dense().search(vector, settings.candidates, mask)
+        else:
+            dense = reader.vectors.query(vector, settings.candidates, reader.chroma_where(filters))
+    with timed(timings, "lexical"):
+        lexical = reader.lexical.search(query, settings.candidates, mask, settings.question_weight)
+    return {"dense": dict(dense), "lexical": dict(lexical)}
 
 
 def by_relevance(
@@ -127,22 +132,7 @@ def _hits(
         seen.add((passage.doc_id, passage.text))
         info = infos.get(passage.doc_id) or reader.catalog.transcript_info(passage.doc_id)
         infos[passage.doc_id] = info
-        hits.append(
-            SearchHit(
-                passage_id=pid,
-                doc_id=passage.doc_id,
-                title=info.title if info else passage.doc_id,
-                date=passage.date,
-                speaker=passage.speaker,
-                role=passage.role,
-                start=passage.start,
-                end=passage.end,
-                text=passage.text,
-                score=score,
-                question=passage.question,
-                url=info.url if info else None,
-                office=passage.office,
-                scores={name: found[pid] for name, found in per_retriever.items() if pid in found},
-            )
-        )
+        scores = {name: found[pid] for name, found in per_retriever.items() if pid in found}
+        title, url = (info.title, info.url) if info else (passage.doc_id, None)
+        hits.append(SearchHit.from_passage(passage, title, url, score, scores))
     return hits

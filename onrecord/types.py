@@ -123,6 +123,28 @@ class SearchHit:
     relevance: float | None = None  # P(this passage answers the question); None: not scored
     office: str = ""  # the speaker's offices as the transcript states them
 
+    @classmethod
+    def from_passage(
+        cls, passage: Passage, title: str, url: str | None, score: float, scores: dict[str, float]
+    ) -> SearchHit:
+        """The hit for ``passage`` of a transcript titled ``title`` at ``url``."""
+        return cls(
+            passage_id=passage.id,
+            doc_id=passage.doc_id,
+            title=title,
+            date=passage.date,
+            speaker=passage.speaker,
+            role=passage.role,
+            start=passage.start,
+            end=passage.end,
+            text=passage.text,
+            score=score,
+            question=passage.question,
+            url=url,
+            office=passage.office,
+            scores=scores,
+        )
+
 
 @dataclass
 class Citation:
