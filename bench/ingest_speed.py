@@ -37,10 +37,11 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
 import numpy as np
 
 from ingest.discover import MANIFEST
-from ingest.pipeline import CATALOG, ingest_paths
+from ingest.pipeline import ingest_paths
 from onrecord.embeddings import load_embedder
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
+from onrecord.index.layout import CATALOG
 from onrecord.settings import REPO_ROOT, Settings
 
 RAW_TARGET, RESCAN_TARGET, BF16_TARGET = 0.80, 50.0, 2.5

@@ -18,10 +18,10 @@ from pathlib import Path
 from ingest.discover import MANIFEST as SOURCE_MANIFEST
 from ingest.pipeline import IngestReport, ingest_paths
 from onrecord.embeddings import Embedder
+from onrecord.index import layout
 from onrecord.index.catalog import Catalog
 from onrecord.index.deploy import passage_digest, sha256_file, write_artifact
 from onrecord.index.generations import current_generation
-from onrecord.index.reader import CATALOG, CHROMA
 from onrecord.settings import Settings
 
 
@@ -56,7 +56,7 @@ def build_deploy_index(
 
 def compact(generation: Path) -> None:
     """VACUUM the SQLite files: Chroma's keeps the pages of its purged write-ahead queue."""
-    for path in (generation / CATALOG, generation / CHROMA / "chroma.sqlite3"):
+    for path in (layout.catalog_path(generation), layout.chroma_database_path(generation)):
         if path.is_file():
             db = sqlite3.connect(path, isolation_level=None)
             try:
@@ -67,7 +67,7 @@ def compact(generation: Path) -> None:
 
 def describe(generation: Path, report: IngestReport, paths: list[Path]) -> dict:
     """The manifest's account of what was built, from what, by what."""
-    catalog = Catalog(generation / CATALOG, readonly=True)
+    catalog = Catalog(layout.catalog_path(generation), readonly=True)
     try:
         identity = catalog.get_meta("identity") or {}
         transcripts, passages = catalog.counts()

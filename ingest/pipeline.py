@@ -22,6 +22,7 @@ from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcri
 from ingest.reader import UnreadableFile, read_transcript_file
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
+from onrecord.index import layout
 from onrecord.index.catalog import Catalog
 from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.generation_vectors import (
@@ -35,7 +36,7 @@ from onrecord.index.generations import (
     current_generation,
     new_generation,
     publish,
-    remove_stale,
+    remove_unpublished,
 )
 from onrecord.index.identity import build_identity, check_identity
 from onrecord.index.lexical import LEXICAL_VERSION, LexicalIndex, lexical_fields
@@ -43,9 +44,6 @@ from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 from onrecord.types import Passage, Transcript
 
-CATALOG = "catalog.sqlite3"
-CHROMA = "chroma"
-LEXICAL = "lexical"
 EMBED_CHUNK = 512  # passages embedded (length-sorted) and written per step
 
 
@@ -105,8 +103,9 @@ def ingest_paths(
     index_dir = settings.index_dir
     with WriterLock(index_dir, wait=settings.ingest.lock_wait):
         current = current_generation(index_dir)
-        _remove_unpublished(index_dir, current)
-        catalog = Catalog(current / CATALOG, readonly=True) if current and not rebuild else None
+        remove_unpublished(index_dir, current)
+        old = current if not rebuild else None
+        catalog = Catalog(layout.catalog_path(old), readonly=True) if old else None
         identity = catalog.get_meta("identity") if catalog else None
         if embedder is not None:
             check_identity(identity, settings, embedder.dimension)
@@ -152,20 +151,6 @@ def ingest_paths(
     _totals(index_dir, report)
     report.seconds["total"] = time.perf_counter() - started
     return report
-
-
-def _remove_unpublished(index_dir: Path, current: Path | None) -> None:
-    """Drop generation folders newer than CURRENT: leftovers of a killed ingest."""
-    if current is None:
-        remove_stale(index_dir, keep=set())
-        return
-    number = int(current.name.split("-")[1])
-    keep = {
-        p.name
-        for p in index_dir.glob("gen-*")
-        if p.name[4:].isdigit() and int(p.name[4:]) <= number
-    }
-    remove_stale(index_dir, keep)
 
 
 def content_hash(text: str, manifest: dict, settings: Settings) -> str:
@@ -265,7 +250,7 @@ def _write_generation(
 ) -> Path:
     started = time.perf_counter()
     generation = new_generation(index_dir, copy_from=current)
-    catalog = Catalog(generation / CATALOG)
+    catalog = Catalog(layout.catalog_path(generation))
     vectors = open_for_writing(settings, index_dir, generation, catalog)
     for doc_id in report.removed:
         vectors.delete(catalog.delete_transcript(doc_id))
@@ -299,7 +284,7 @@ def _write_generation(
     lexical = LexicalIndex.build(
         [p.id for p in all_passages], [a for a, _ in fields], [q for _, q in fields]
     )
-    lexical.save(generation / LEXICAL)
+    lexical.save(layout.lexical_path(generation))
     dimension = embedder.dimension if embedder else (identity or {}).get("embedding_dimension", 0)
     # An index from before precisions were recorded was embedded in float32.
     precisions = list(identity.get("embedding_precisions", ["float32"]) if identity else [])
@@ -356,6 +341,6 @@ def _embed_and_add(
 def _totals(index_dir: Path, report: IngestReport) -> None:
     current = current_generation(index_dir)
     if current:
-        catalog = Catalog(current / CATALOG, readonly=True)
+        catalog = Catalog(layout.catalog_path(current), readonly=True)
         report.transcripts_total, report.passages_total = catalog.counts()
         catalog.close()

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from onrecord.cli import main
-from onrecord.index.generation_vectors import NAMESPACE
+from onrecord.index.layout import NAMESPACE
 
 START_TIMEOUT = 60.0
 

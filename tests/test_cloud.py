@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from bench.launch import streamlit_app
-from onrecord.index.deploy import MARKER
+from onrecord.index.layout import DEPLOYED as MARKER
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
 from tests.conftest import REPO

@@ -22,7 +22,6 @@ from onrecord.cli import main
 from onrecord.index.deploy import (
     ARCHIVE,
     MANIFEST,
-    MARKER,
     DeployIndexError,
     install_artifact,
     passage_digest,
@@ -32,6 +31,7 @@ from onrecord.index.deploy import (
 )
 from onrecord.index.generations import current_generation, new_generation, publish
 from onrecord.index.identity import build_identity
+from onrecord.index.layout import deployed_file
 from onrecord.index.reader import IndexReader
 from onrecord.retrieval import search
 from onrecord.settings import REPO_ROOT, Settings
@@ -96,7 +96,7 @@ def test_installing_the_committed_artifact_gives_an_index_that_answers(tmp_path,
     assert pending_artifact(settings) == COMMITTED
     manifest = install_artifact(COMMITTED, settings)
     assert manifest is not None and pending_artifact(settings) is None
-    marker = json.loads((settings.index_dir / MARKER).read_text(encoding="utf-8"))
+    marker = json.loads(deployed_file(settings.index_dir).read_text(encoding="utf-8"))
     assert marker == {"generation": "gen-000001", "sha256": manifest["sha256"]}
     reader = IndexReader.open(settings.index_dir, settings)
     assert reader.stats()["transcripts"] == 44 and reader.stats()["passages"] == 1033

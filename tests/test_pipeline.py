@@ -12,6 +12,7 @@ from ingest.pipeline import ingest_paths
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
+from onrecord.index.layout import catalog_path
 from onrecord.index.reader import IndexReader
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import EmbeddingSettings
@@ -29,7 +30,7 @@ def index(tmp_path, built_index):
 
 
 def catalog_of(index_dir):
-    return Catalog(current_generation(index_dir) / "catalog.sqlite3", readonly=True)
+    return Catalog(catalog_path(current_generation(index_dir)), readonly=True)
 
 
 def test_first_ingest_reports_and_indexes_everything(built_index):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import CATALOG
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
+from onrecord.index.layout import CATALOG
 from onrecord.index.reader import IndexReader
 from onrecord.relevance import DEFAULT_MODEL, SIGNALS, RelevanceModel, coverage
 from onrecord.retrieval import search

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from ingest.pipeline import ingest_paths
 from onrecord.assistant import Assistant
 from onrecord.embeddings import load_embedder
+from onrecord.index import layout
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.probe import IndexDamaged, check_generation
@@ -45,7 +46,7 @@ OPENAI_MODEL = "openai:text-embedding-3-small"
 
 def segment(generation: Path) -> Path:
     """The HNSW segment folder of the Chroma store."""
-    return next(p for p in (generation / "chroma").iterdir() if p.is_dir())
+    return next(p for p in layout.chroma_path(generation).iterdir() if p.is_dir())
 
 
 def truncate(path: Path, keep: int) -> None:
@@ -59,16 +60,18 @@ def scramble(path: Path) -> None:
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
-    "truncated catalog": lambda g: truncate(g / "catalog.sqlite3", 4096),
-    "truncated keyword index": lambda g: truncate(g / "lexical" / "indptr.csc.index.npy", 100),
-    "deleted keyword ids": lambda g: (g / "lexical" / "ids.json").unlink(),
+    "truncated catalog": lambda g: truncate(layout.catalog_path(g), 4096),
+    "truncated keyword index": lambda g: truncate(
+        layout.lexical_path(g) / "indptr.csc.index.npy", 100
+    ),
+    "deleted keyword ids": lambda g: (layout.lexical_path(g) / "ids.json").unlink(),
     "truncated HNSW vectors": lambda g: truncate(segment(g) / "data_level0.bin", 1000),
     "garbage HNSW vectors": lambda g: scramble(segment(g) / "data_level0.bin"),  # SIGSEGV
     "truncated HNSW header": lambda g: truncate(segment(g) / "header.bin", 10),  # crash or hang
     "garbage HNSW metadata": lambda g: scramble(segment(g) / "index_metadata.pickle"),
     "deleted HNSW segment": lambda g: shutil.rmtree(segment(g)),
-    "truncated Chroma database": lambda g: truncate(g / "chroma" / "chroma.sqlite3", 8192),
-    "deleted Chroma database": lambda g: (g / "chroma" / "chroma.sqlite3").unlink(),
+    "truncated Chroma database": lambda g: truncate(layout.chroma_database_path(g), 8192),
+    "deleted Chroma database": lambda g: layout.chroma_database_path(g).unlink(),
 }
 
 
@@ -170,10 +173,10 @@ def test_a_damaged_generation_published_mid_conversation_keeps_the_chat(
     app.chat_input(key="question").set_value(SAMPLE_QUESTION).run()
     answered = app.session_state["exchanges"][-1].answer
     assert answered.citations
-    broken = index / "gen-000099"  # as if a new generation were published, then damaged
+    broken = index / layout.generation_name(99)  # as if published, then damaged
     shutil.copytree(current_generation(index), broken)
     DAMAGE["garbage HNSW vectors"](broken)
-    (index / "CURRENT").write_text("gen-000099\n", encoding="utf-8")
+    layout.current_file(index).write_text(broken.name + "\n", encoding="utf-8")
     app.run()
     assert not app.exception
     assert "The index is unavailable" in app.error[0].value

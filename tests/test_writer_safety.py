@@ -17,7 +17,8 @@ from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
 from onrecord.assistant import Assistant
 from onrecord.index.catalog import Catalog
-from onrecord.index.generations import HOLDER, IndexBusy, WriterLock, current_generation
+from onrecord.index.generations import IndexBusy, WriterLock, current_generation
+from onrecord.index.layout import catalog_path, generation_entries, holder_file
 from onrecord.index.reader import IndexReader
 from onrecord.settings import ChunkSettings
 from tests.conftest import SAMPLE, make_settings
@@ -94,7 +95,7 @@ def test_two_real_ingests_at_once_the_second_exits_3_naming_the_first(index, tmp
     assert f"is being written by pid {first.pid} on " in second.stderr
     assert "onrecord" in second.stderr and "ingest" in second.stderr  # the holder's command
     assert "Traceback" not in second.stderr
-    catalog = Catalog(current_generation(index) / "catalog.sqlite3", readonly=True)
+    catalog = Catalog(catalog_path(current_generation(index)), readonly=True)
     assert catalog.transcript_info("lighthouses") is None  # nothing of the second run
     assert all(catalog.transcript_info(p.stem) for p in first_files.glob("*.txt"))
     assert_index_whole(index)
@@ -102,7 +103,7 @@ def test_two_real_ingests_at_once_the_second_exits_3_naming_the_first(index, tmp
 
 def read_holder(index) -> str:
     try:
-        return (index / HOLDER).read_text(encoding="utf-8")
+        return holder_file(index).read_text(encoding="utf-8")
     except FileNotFoundError:
         return ""
 
@@ -168,11 +169,11 @@ def kill_trials(built_index, tmp_path, embedder, trials: int, seed: int) -> None
             shutil.copytree(base, index)
     report = ingest_paths([extra], make_settings(index), embedder=embedder, progress=False)
     assert not report.failed
-    catalog = Catalog(current_generation(index) / "catalog.sqlite3", readonly=True)
+    catalog = Catalog(catalog_path(current_generation(index)), readonly=True)
     transcripts, passages = catalog.counts()
     assert transcripts == 7 + len([p for p in extra.glob("*.txt") if p.stem != "kremlin_en_17723"])
     assert passages == full == assert_index_whole(index, embedder=embedder)
-    assert len(list(index.glob("gen-*"))) <= 2  # no stray generations left by killed runs
+    assert len(generation_entries(index)) <= 2  # no stray generations left by killed runs
     print(f"kill -9 trials: {trials}, run {duration:.1f}s, states after the kills: {states}")
 
 

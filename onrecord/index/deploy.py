@@ -28,8 +28,8 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from onrecord import __version__
+from onrecord.index import layout
 from onrecord.index.generations import (
-    PREFIX,
     WriterLock,
     current_generation,
     new_generation,
@@ -38,7 +38,7 @@ from onrecord.index.generations import (
 from onrecord.settings import Settings
 
 ARTIFACT_FORMAT = 1
-MANIFEST, ARCHIVE, MARKER = "manifest.json", "index.tar.gz", "DEPLOYED"
+MANIFEST, ARCHIVE = "manifest.json", "index.tar.gz"  # the artifact folder's two files
 INSTALL_WAIT_SECONDS = 120  # another page run (or process) may be installing it already
 
 
@@ -97,7 +97,7 @@ def write_artifact(generation: Path, out_dir: Path, description: dict) -> dict:
     checksum; each written to a temporary file and renamed) and return the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = generation_files(generation)
-    tmp_archive = out_dir / f".{ARCHIVE}.{os.getpid()}.tmp"
+    tmp_archive = layout.temp_file(out_dir / ARCHIVE)
     write_archive(generation, tmp_archive, files)
     manifest = {
         "artifact_format": ARTIFACT_FORMAT,
@@ -114,7 +114,7 @@ def write_artifact(generation: Path, out_dir: Path, description: dict) -> dict:
 
 
 def write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = layout.temp_file(path)
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
@@ -195,14 +195,14 @@ def is_lfs_pointer(path: Path) -> bool:
 # --- installing ----------------------------------------------------------------------------
 def read_marker(index_dir: Path) -> dict | None:
     try:
-        return json.loads((index_dir / MARKER).read_text(encoding="utf-8"))
+        return json.loads(layout.deployed_file(index_dir).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
 
 
 def has_index_data(index_dir: Path) -> bool:
     """Anything an ingest left (a pointer or a generation): then the folder is not empty."""
-    return (index_dir / "CURRENT").exists() or any(index_dir.glob(PREFIX + "*"))
+    return layout.current_file(index_dir).exists() or bool(layout.generation_entries(index_dir))
 
 
 def pending_artifact(settings: Settings) -> Path | None:
@@ -236,7 +236,7 @@ def install_artifact(artifact: Path, settings: Settings) -> dict | None:
         try:
             extract(artifact / manifest["archive"], generation, manifest["files"])
             marker = {"generation": generation.name, "sha256": manifest["sha256"]}
-            write_json(index_dir / MARKER, marker)
+            write_json(layout.deployed_file(index_dir), marker)
             publish(index_dir, generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)

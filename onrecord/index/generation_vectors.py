@@ -23,15 +23,14 @@ import os
 import uuid
 from pathlib import Path
 
+from onrecord.index import layout
 from onrecord.index.catalog import Catalog
 from onrecord.index.chroma_server import connect, server_errors
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 
-CHROMA = "chroma"  # the embedded store's folder inside a generation
 META = "vectors"  # catalog meta key: {"collection": name} when the vectors are on a server
-NAMESPACE = "CHROMA_NAMESPACE"
 PAGE = 100  # collections listed per request
 
 
@@ -53,11 +52,10 @@ def check_vector_mode(recorded: dict | None, settings: Settings) -> None:
 def open_for_reading(settings: Settings, generation: Path, catalog: Catalog) -> VectorStore:
     recorded = catalog.get_meta(META)
     check_vector_mode(recorded, settings)
+    folder = layout.chroma_path(generation)
     if not recorded:
-        return VectorStore(generation / CHROMA, create=False)
-    return VectorStore(
-        generation / CHROMA, create=False, settings=settings, name=recorded["collection"]
-    )
+        return VectorStore(folder, create=False)
+    return VectorStore(folder, create=False, settings=settings, name=recorded["collection"])
 
 
 def open_for_writing(
@@ -65,33 +63,30 @@ def open_for_writing(
 ) -> VectorStore:
     """The new generation's store: the copied embedded folder, or a fresh server collection
     filled with the previous generation's vectors (``catalog`` is the new generation's copy)."""
+    folder = layout.chroma_path(generation)
     if not settings.chroma_url:
-        return VectorStore(generation / CHROMA)
-    name = collection_name(namespace(index_dir), generation.name)
+        return VectorStore(folder)
+    name = layout.collection_name(namespace(index_dir), generation.name)
     source = (catalog.get_meta(META) or {}).get("collection")
     # Recorded before the collection exists: whatever a kill leaves behind is findable.
     catalog.set_meta(META, {"collection": name})
     catalog.commit()
-    store = VectorStore(generation / CHROMA, settings=settings, name=name, replace=True)
+    store = VectorStore(folder, settings=settings, name=name, replace=True)
     if source:
-        previous = VectorStore(generation / CHROMA, create=False, settings=settings, name=source)
+        previous = VectorStore(folder, create=False, settings=settings, name=source)
         store.copy_from(previous, catalog.passage_ids())
     return store
 
 
-def collection_name(namespace: str, generation: str) -> str:
-    return f"onrecord-{namespace}-{generation}"
-
-
 def namespace(index_dir: Path) -> str:
     """This index's prefix on the server, created once (by an ingest holding the lock)."""
-    path = index_dir / NAMESPACE
+    path = layout.namespace_file(index_dir)
     try:
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         pass
     value = uuid.uuid4().hex[:12]
-    tmp = index_dir / f".{NAMESPACE}.{os.getpid()}.tmp"
+    tmp = layout.temp_file(path)
     tmp.write_text(value + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return value
@@ -99,16 +94,14 @@ def namespace(index_dir: Path) -> str:
 
 def drop_unused_collections(settings: Settings, index_dir: Path) -> list[str]:
     """Delete this index's server collections whose generation folder no longer exists."""
-    path = index_dir / NAMESPACE
+    path = layout.namespace_file(index_dir)
     if not settings.chroma_url or not path.is_file():
         return []
-    prefix = collection_name(path.read_text(encoding="utf-8").strip(), "")
+    ours = path.read_text(encoding="utf-8").strip()
     client = connect(settings)
     with server_errors(settings.chroma_url):
-        names = _collection_names(client)
-        unused = [
-            n for n in names if n.startswith(prefix) and not (index_dir / n[len(prefix) :]).is_dir()
-        ]
+        found = {n: layout.collection_generation(ours, n) for n in _collection_names(client)}
+        unused = [n for n, g in found.items() if g is not None and not (index_dir / g).is_dir()]
         for name in unused:
             client.delete_collection(name)
     return unused

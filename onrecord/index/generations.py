@@ -1,10 +1,5 @@
-"""Crash-safe index layout: immutable generations and an atomic ``CURRENT`` pointer.
-
-    index_dir/
-      CURRENT            name of the generation readers use ("gen-000007")
-      ingest.lock        held by the one running ingest (flock: released if it is killed)
-      ingest.holder.json who holds the lock (pid, host, command, since)
-      gen-000007/        catalog.sqlite3, chroma/, lexical/, identity.json
+"""Crash-safe index updates: immutable generations, an atomic ``CURRENT`` pointer and the
+single-writer lock (where each of them lives: ``onrecord.index.layout``).
 
 An ingest copies the current generation to a new folder, changes the copy, verifies it and
 only then rewrites ``CURRENT`` (write to a temporary file, fsync, ``os.replace``). A reader
@@ -26,10 +21,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-CURRENT = "CURRENT"
-PREFIX = "gen-"
-LOCK = "ingest.lock"
-HOLDER = "ingest.holder.json"
+from onrecord.index import layout
+
 log = logging.getLogger(__name__)
 
 
@@ -39,21 +32,16 @@ class IndexBusy(Exception):
 
 def current_generation(index_dir: Path) -> Path | None:
     try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        name = layout.current_file(index_dir).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
     folder = index_dir / name
-    return folder if name.startswith(PREFIX) and folder.is_dir() else None
+    return folder if layout.is_generation_name(name) and folder.is_dir() else None
 
 
 def new_generation(index_dir: Path, copy_from: Path | None) -> Path:
     """A fresh generation folder, seeded with a copy of ``copy_from`` when given."""
-    numbers = [
-        int(p.name[len(PREFIX) :])
-        for p in index_dir.glob(PREFIX + "*")
-        if p.name[len(PREFIX) :].isdigit()
-    ]
-    folder = index_dir / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
+    folder = layout.next_generation(index_dir)
     if copy_from is not None:
         shutil.copytree(copy_from, folder)
     else:
@@ -65,12 +53,13 @@ def publish(index_dir: Path, generation: Path) -> None:
     """Point ``CURRENT`` at ``generation`` atomically, then drop generations nobody needs."""
     previous = current_generation(index_dir)
     _fsync_tree(generation)
-    tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    pointer = layout.current_file(index_dir)
+    tmp = layout.temp_file(pointer)
     with tmp.open("w", encoding="utf-8") as handle:
         handle.write(generation.name + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
+    os.replace(tmp, pointer)
     _fsync_dir(index_dir)
     keep = {generation.name} | ({previous.name} if previous else set())
     remove_stale(index_dir, keep)
@@ -78,11 +67,22 @@ def publish(index_dir: Path, generation: Path) -> None:
 
 def remove_stale(index_dir: Path, keep: set[str]) -> None:
     """Delete generation folders not in ``keep`` (left by killed ingests, or superseded)."""
-    for folder in index_dir.glob(PREFIX + "*"):
+    for folder in layout.generation_entries(index_dir):
         if folder.name not in keep and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
-    for tmp in index_dir.glob(f".{CURRENT}.*.tmp"):
+    for tmp in layout.temp_files(layout.current_file(index_dir)):
         tmp.unlink(missing_ok=True)
+
+
+def remove_unpublished(index_dir: Path, current: Path | None) -> None:
+    """Drop generation folders newer than ``current``: leftovers of a killed ingest."""
+    number = layout.generation_number(current.name) if current else None
+    keep = {current.name} if current else set()
+    for entry in layout.generation_entries(index_dir):
+        found = layout.generation_number(entry.name)
+        if number is not None and found is not None and found <= number:
+            keep.add(entry.name)
+    remove_stale(index_dir, keep)
 
 
 class WriterLock:
@@ -92,7 +92,7 @@ class WriterLock:
     def __init__(self, index_dir: Path, wait: float = 0.0) -> None:
         self.index_dir = index_dir
         self.wait = wait
-        self.lock = FileLock(str(index_dir / LOCK), timeout=0)
+        self.lock = FileLock(str(layout.lock_file(index_dir)), timeout=0)
 
     def __enter__(self) -> WriterLock:
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ class WriterLock:
             "command": " ".join(sys.argv)[:200],
             "since": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
-        (self.index_dir / HOLDER).write_text(json.dumps(holder), encoding="utf-8")
+        layout.holder_file(self.index_dir).write_text(json.dumps(holder), encoding="utf-8")
         return self
 
     def _queue(self) -> None:
@@ -129,12 +129,12 @@ class WriterLock:
             ) from err
 
     def __exit__(self, *exc: object) -> None:
-        (self.index_dir / HOLDER).unlink(missing_ok=True)
+        layout.holder_file(self.index_dir).unlink(missing_ok=True)
         self.lock.release()
 
     def holder(self) -> str:
         try:
-            info = json.loads((self.index_dir / HOLDER).read_text(encoding="utf-8"))
+            info = json.loads(layout.holder_file(self.index_dir).read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return "another process"
         return f"pid {info['pid']} on {info['host']} ({info['command']}, since {info['since']})"

@@ -18,7 +18,8 @@ import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
-CATALOG, CHROMA, LEXICAL = "catalog.sqlite3", "chroma", "lexical"
+from onrecord.index import layout
+
 _verdicts: dict[tuple, str | None] = {}
 
 
@@ -86,7 +87,7 @@ def read_everything(generation: Path) -> None:
     from onrecord.index.catalog import Catalog
     from onrecord.index.lexical import LexicalIndex
 
-    catalog = Catalog(generation / CATALOG, readonly=True)
+    catalog = Catalog(layout.catalog_path(generation), readonly=True)
     try:
         (integrity,) = catalog.db.execute("PRAGMA quick_check").fetchone()
         if integrity != "ok":
@@ -95,12 +96,12 @@ def read_everything(generation: Path) -> None:
         on_server = catalog.get_meta("vectors") is not None
     finally:
         catalog.close()
-    lexical = LexicalIndex.load(generation / LEXICAL)
+    lexical = LexicalIndex.load(layout.lexical_path(generation))
     if len(lexical.ids) != passages:
         raise ValueError(f"keyword index has {len(lexical.ids)} passages, catalog {passages}")
     lexical.search("the", 1)
     if not on_server:  # a server's collection is checked, with its own messages, on opening
-        _read_vectors(generation / CHROMA, passages)
+        _read_vectors(layout.chroma_path(generation), passages)
 
 
 def _read_vectors(folder: Path, passages: int) -> None:

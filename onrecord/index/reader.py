@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from onrecord.index import layout
 from onrecord.index.catalog import Catalog
 from onrecord.index.dense import DenseMatrix
 from onrecord.index.generation_vectors import open_for_reading
@@ -17,8 +18,6 @@ from onrecord.index.vectors import VectorStore, date_number
 from onrecord.names import speaker_matches
 from onrecord.settings import Settings
 from onrecord.types import Role, SearchFilters
-
-CATALOG, CHROMA, LEXICAL = "catalog.sqlite3", "chroma", "lexical"
 
 
 class IndexUnavailable(Exception):
@@ -48,10 +47,10 @@ class IndexReader:
             raise IndexUnavailable(
                 f"no index at {index_dir} yet: run `onrecord ingest PATH --index {index_dir}`"
             )
-        catalog = Catalog(generation / CATALOG, readonly=True)
+        catalog = Catalog(layout.catalog_path(generation), readonly=True)
         identity = catalog.get_meta("identity") or {}
         check_identity(identity, settings)
-        lexical = LexicalIndex.load(generation / LEXICAL)
+        lexical = LexicalIndex.load(layout.lexical_path(generation))
         vectors = open_for_reading(settings, generation, catalog)
         passages = catalog.all_passages()
         speakers = sorted({p.speaker for p in passages})
@@ -88,10 +87,6 @@ class IndexReader:
             with self.vectors.errors():
                 self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
         return self._dense
-
-    def is_stale(self) -> bool:
-        """True when an ingest has published a newer generation since this one was opened."""
-        return current_generation(self.index_dir) != self.generation
 
     def vectors_of(self, ids: list[str]) -> np.ndarray:
         """The stored vectors of ``ids``, in that order: from the in-memory copy when exact
