@@ -17,6 +17,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def report_markdown(summary: dict, records: Sequence[dict], title: str) -> str:
+    keys = ("hit@5", "mrr@10", "citation_recall", "attribution_accuracy", "refusal_accuracy")
+    metrics = [[m, _fmt(summary.get(m))] for m in (*HIGHER_IS_BETTER, *LOWER_IS_BETTER)]
+    tags = [
+        [tag, str(row["questions"]), *(_fmt(row.get(k)) for k in keys)]
+        for tag, row in summary["by_tag"].items()
+    ]
+    latency = [[stage, _fmt(v["p50"]), _fmt(v["p95"])] for stage, v in summary["latency"].items()]
+    worst_rows = [[r["id"], r["question"][:90], "; ".join(problems(r))] for r in worst(records)]
     parts = [
         f"# {title}",
         "",
@@ -25,45 +33,23 @@ def report_markdown(summary: dict, records: Sequence[dict], title: str) -> str:
         "",
         "## Metrics",
         "",
-        markdown_table(
-            ["metric", "value"],
-            [[m, _fmt(summary.get(m))] for m in (*HIGHER_IS_BETTER, *LOWER_IS_BETTER)],
-        ),
+        markdown_table(["metric", "value"], metrics),
         "",
         "## By tag",
         "",
-    ]
-    keys = ("hit@5", "mrr@10", "citation_recall", "attribution_accuracy", "refusal_accuracy")
-    parts.append(
-        markdown_table(
-            ["tag", "questions", *keys],
-            [
-                [tag, str(row["questions"]), *(_fmt(row.get(k)) for k in keys)]
-                for tag, row in summary["by_tag"].items()
-            ],
-        )
-    )
-    parts += [
+        markdown_table(["tag", "questions", *keys], tags),
         "",
         "## Speed and cost",
         "",
-        markdown_table(
-            ["stage", "p50 s", "p95 s"],
-            [[stage, _fmt(v["p50"]), _fmt(v["p95"])] for stage, v in summary["latency"].items()],
-        ),
+        markdown_table(["stage", "p50 s", "p95 s"], latency),
         "",
         f"Tokens in/out: {summary['input_tokens']}/{summary['output_tokens']}; "
         f"estimated cost ${summary['estimated_cost_usd']:.4f}.",
         "",
         "## Worst questions",
         "",
+        markdown_table(["id", "question", "what went wrong"], worst_rows),
     ]
-    parts.append(
-        markdown_table(
-            ["id", "question", "what went wrong"],
-            [[r["id"], r["question"][:90], "; ".join(problems(r))] for r in worst(records)],
-        )
-    )
     return "\n".join(parts) + "\n"
 
 
@@ -71,25 +57,33 @@ def problems(record: dict) -> list[str]:
     """What went wrong with one question, in words."""
     if record["failed"]:
         return [f"failed: {record['error']}"]
-    found: list[str] = []
-    retrieval, cited = record["retrieval"], record["citations"]
+    cited = record["citations"]
     if record["answerable"]:
-        if record["refused"]:
-            found.append("said not found, but it is answerable")
-        if retrieval and not retrieval["hit@10"]:
-            found.append("gold passage not in the top 10")
-        elif retrieval and not retrieval["hit@1"]:
-            found.append("gold passage retrieved, not first")
-        if cited["gold"] and cited["gold_cited"] < cited["gold"]:
-            found.append(f"cites {cited['gold_cited']} of {cited['gold']} gold passages")
-        if cited["on_gold"] > cited["attributed"]:
-            found.append("a citation names the wrong speaker")
+        found = _answerable_problems(record)
     elif not (record["refused"] or record.get("claim_unshown")):
-        found.append("answered a question the transcripts do not answer")
+        found = ["answered a question the transcripts do not answer"]
+    else:
+        found = []
     if cited["exact"] < cited["citations"]:
         found.append("a citation is not verbatim")
     if cited["journalist_quotes"]:
         found.append("quotes a journalist's words")
+    return found
+
+
+def _answerable_problems(record: dict) -> list[str]:
+    retrieval, cited = record["retrieval"], record["citations"]
+    found: list[str] = []
+    if record["refused"]:
+        found.append("said not found, but it is answerable")
+    if retrieval and not retrieval["hit@10"]:
+        found.append("gold passage not in the top 10")
+    elif retrieval and not retrieval["hit@1"]:
+        found.append("gold passage retrieved, not first")
+    if cited["gold"] and cited["gold_cited"] < cited["gold"]:
+        found.append(f"cites {cited['gold_cited']} of {cited['gold']} gold passages")
+    if cited["on_gold"] > cited["attributed"]:
+        found.append("a citation names the wrong speaker")
     return found
 
 
