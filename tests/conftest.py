@@ -15,7 +15,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from onrecord.embeddings import load_embedder
 from onrecord.settings import EmbeddingSettings, Settings
-from tests.chroma_server import (  # noqa: F401 - fixtures, used by name
+from tests.support.chroma_server import (  # noqa: F401 - fixtures, used by name
     chroma_server,
     module_chroma_server,
     onrecord_cli,

@@ -18,9 +18,9 @@ from onrecord.assistant import Assistant
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader
-from tests.chroma_server import server_collections
 from tests.conftest import FIXTURES, make_settings
 from tests.support.auth_proxy import auth_proxy
+from tests.support.chroma_server import server_collections
 from tests.support.indexcheck import assert_index_whole
 
 GAS = "What did Medvedev tell Miller to do about the Belarus gas debt?"

@@ -29,8 +29,8 @@ from ingest.pipeline import ingest_paths
 from onrecord.index.generations import current_generation
 from onrecord.index.reader import IndexReader
 from onrecord.settings import ChunkSettings
-from tests.chroma_server import server_collections
 from tests.conftest import FIXTURES, SAMPLE, make_settings
+from tests.support.chroma_server import server_collections
 from tests.support.indexcheck import assert_index_whole
 
 pytestmark = pytest.mark.slow

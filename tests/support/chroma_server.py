@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,11 @@ import chromadb
 import httpx
 import pytest
 
+from bench.launch import free_port
 from onrecord.cli import main
 from onrecord.index.layout import NAMESPACE
 
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def chroma_command() -> str:
