@@ -13,6 +13,7 @@ from onrecord.evaluation.judge import judge_answer
 from onrecord.evaluation.questions import Question
 from onrecord.evaluation.scores import CitedSpan, GoldSpan, citation_counts, cosine
 from onrecord.metrics import question_scores
+from onrecord.payloads import answer_dict
 from onrecord.types import Answer, Citation, Role
 
 
@@ -31,7 +32,7 @@ def run_questions(
         started = time.perf_counter()
         try:
             answer = assistant.answer(
-                question.question, question.history, mode=options.mode, k=options.k
+                question.question, history=question.history, mode=options.mode, k=options.k
             )
             record = score_answer(question, answer, assistant)
             if options.judge:
@@ -52,8 +53,6 @@ def run_questions(
 
 
 def score_answer(question: Question, answer: Answer, assistant: Assistant) -> dict:
-    from onrecord.cli import answer_dict
-
     gold = [GoldSpan(e.doc_id, e.start, e.end, e.speaker) for e in question.evidence]
     retrieved = [(h.doc_id, h.start, h.end) for h in answer.passages]
     cited = [_cited_span(c, assistant) for c in answer.citations]

@@ -11,7 +11,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from onrecord.cli import answer_dict
+from onrecord.payloads import answer_dict
 from onrecord.settings import Settings
 from onrecord.ui.session import Exchange
 
