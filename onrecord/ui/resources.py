@@ -20,7 +20,8 @@ from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.deploy import DeployIndexError, install_artifact, pending_artifact
 from onrecord.index.generations import IndexBusy, current_generation
 from onrecord.index.identity import IndexMismatch
-from onrecord.index.probe import IndexDamaged, check_generation
+from onrecord.index.open import open_checked_index
+from onrecord.index.probe import IndexDamaged
 from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
 from onrecord.ui.examples import example_questions
@@ -62,10 +63,9 @@ def current_settings() -> Settings:
 def get_index(index_dir: str, generation: str, model: str) -> IndexView:
     """One reader per published generation (``generation`` is part of the cache key),
     opened only after a child process has read it safely."""
-    settings = load_settings(index_dir=Path(index_dir))
-    settings.embedding.model = model
-    check_generation(Path(index_dir) / generation, settings.probe_timeout)
-    reader = IndexReader.open(Path(index_dir), settings)
+    reader = open_checked_index(
+        load_settings(index_dir=Path(index_dir), embedding={"model": model})
+    )
     stats = reader.stats()
     return IndexView(
         reader,
