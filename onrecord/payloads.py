@@ -10,13 +10,32 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-if TYPE_CHECKING:  # types only: an ingest report is read here, never built
-    from ingest.pipeline import IngestReport
+if TYPE_CHECKING:
     from onrecord.types import Answer, SearchHit
 
 INFO_SPEAKERS = 30  # speakers listed by `onrecord info` (--json lists all)
+
+
+class IngestReport(Protocol):
+    """What the ingest payload reads of an ``ingest.pipeline.IngestReport``: described here,
+    not imported, as the ask side of the library does not import ingest (nor it this)."""
+
+    files: list[Any]  # FileResult: path, status, reason, warnings
+    removed: list[str]
+    passages_written: int
+    sentences_written: int
+    transcripts_total: int
+    passages_total: int
+    warnings: list[str]
+    seconds: dict[str, float]
+    generation: str | None
+
+    @property
+    def failed(self) -> list[Any]: ...
+
+    def count(self, status: str) -> int: ...
 
 
 def answer_dict(answer: Answer) -> dict:
