@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 
 from ingest.offices import speaker_offices
+from onrecord.index.identity import CHUNKER_VERSION  # bump it with any change to the passages
 from onrecord.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
 from onrecord.types import Passage, Role, Transcript, Turn, named
 
-CHUNKER_VERSION = "4"  # 3: the speaker's office in the embedded text; 4: title, question first
 MIN_PASSAGE_CHARS = 25  # "Thank you." and "Go ahead." are not worth a passage
 INTERJECTION_CHARS = 60  # "Yeah." inside a reporter's question does not end it
 SHORT_CHARS = 200  # an answer or question this short takes earlier turns as context

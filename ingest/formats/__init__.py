@@ -7,7 +7,7 @@ from onrecord.types import Transcript
 
 # Order matters: the specific formats first, the generic ``Name:`` format last.
 FORMATS = (mfa, kremlin, whitehouse, generic)
-FORMAT_VERSION = "2"
+# A change to what these read from a transcript bumps ``onrecord.index.identity.FORMAT_VERSION``.
 
 
 class UnparseableTranscript(Exception):

@@ -3,15 +3,15 @@ installation into an index folder where ingest cannot run (e.g. Streamlit Commun
 whose file system starts empty at every wake).
 
     deploy/index/
-      manifest.json   what built it (embedding model and dimension, chunker and format
-                      versions, library versions), counts, sources, files, sha256 of the archive
+      manifest.json   what built it (the index identity: what shaped it, its hash, library
+                      versions), counts, sources, files, sha256 of the archive
       index.tar.gz    one generation: catalog.sqlite3, chroma/, lexical/
 
-Installing checks the manifest against the running code and settings, checks the archive's
-sha256, extracts it into a new generation (every file's size and sha256 checked again) and
-publishes it with the same atomic ``CURRENT`` switch as an ingest. ``DEPLOYED`` in the index
-folder records which generation came from which archive, so a changed artifact replaces an
-installed one, while an index built by ingest is never touched.
+Installing checks the manifest against the running code and settings (the identity hash),
+checks the archive's sha256, extracts it into a new generation (every file's size and sha256
+checked again) and publishes it with the same atomic ``CURRENT`` switch as an ingest.
+``DEPLOYED`` in the index folder records which generation came from which archive, so a
+changed artifact replaces an installed one, while an index built by ingest is never touched.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from onrecord.index.generations import (
     new_generation,
     publish,
 )
+from onrecord.index.identity import identity_differences
 from onrecord.settings import Settings
 
 ARTIFACT_FORMAT = 1
@@ -134,16 +135,11 @@ def read_manifest(artifact: Path) -> dict:
 
 def incompatibilities(manifest: dict, settings: Settings) -> list[str]:
     """Why the running code and settings cannot use this artifact (empty: they can)."""
-    from ingest.chunker import CHUNKER_VERSION
-    from ingest.formats import FORMAT_VERSION
-
     identity = manifest["identity"]
     built_chroma = identity.get("versions", {}).get("chromadb", "?")
     wanted = [
         ("artifact format", manifest.get("artifact_format"), ARTIFACT_FORMAT),
-        ("embedding model", identity.get("embedding_model"), settings.embedding.model),
-        ("chunker version", identity.get("chunker_version"), CHUNKER_VERSION),
-        ("transcript format version", identity.get("format_version"), FORMAT_VERSION),
+        *identity_differences(identity, settings),
         ("chromadb series", chromadb_series(built_chroma), chromadb_series()),
     ]
     return [
