@@ -48,9 +48,9 @@ from transformers import AutoModel, AutoTokenizer, BertForSequenceClassification
 from bench.retrieval import gold_spans, load_questions, question_parts
 from ingest.chunker import chunk_transcript
 from ingest.discover import discover
+from ingest.file_text import read_transcript_file
 from ingest.formats import UnparseableTranscript, parse_transcript
 from ingest.pipeline import ingest_paths
-from ingest.reader import read_transcript_file
 from onrecord.assistant import Assistant
 from onrecord.embeddings import load_embedder
 from onrecord.fusion import reciprocal_rank_fusion
@@ -251,7 +251,7 @@ def evaluate(ranker: torch.nn.Module, index: Path, questions_path: Path) -> dict
     ranked: dict[str, dict[str, list]] = {"product": {}, "ranker": {}, "fused": {}}
     with torch.no_grad():
         for q in questions:
-            answer = assistant.retrieve(q["question"], q.get("history"), k=CANDIDATES)
+            answer = assistant.retrieve(q["question"], history=q.get("history"), k=CANDIDATES)
             hits = answer.passages
             docs = [f"{h.speaker}: {h.text}" for h in hits]
             scores = ranker.rank(answer.query, docs) if hits else []

@@ -60,7 +60,7 @@ def candidates(index: Path, questions: list[dict], embedder) -> list[tuple[dict,
     found = []
     for q in questions:
         answer = assistant.retrieve(
-            q["question"], q.get("history"), k=settings.search.relevance_depth
+            q["question"], history=q.get("history"), k=settings.search.relevance_depth
         )
         vector = embedder.embed([answer.query])[0]
         roles, near = question_office_words(answer.query)

@@ -235,7 +235,7 @@ def retrieve(assistant: Assistant, question: dict) -> Answer:
     method = getattr(assistant, "retrieve", None)
     if method is not None:
         return method(question["question"], history=history, k=K)
-    return assistant.answer(question["question"], history, mode="quotes", k=K)
+    return assistant.answer(question["question"], history=history, mode="quotes", k=K)
 
 
 def run_onrecord(

@@ -1,43 +1,40 @@
 """The answer engine: one entry point for the CLI, the app and the evaluation.
 
-``Assistant.answer(question, history, filters)`` returns an ``Answer``;
-``Assistant.stream(...)`` yields text pieces as the model writes them, then the ``Answer``.
+``Assistant.answer(Request(question, history, filters))`` (or ``answer(question, history=…)``)
+returns an ``Answer``; ``Assistant.stream(...)`` yields text pieces as the model writes them,
+then the ``Answer``.
 Quotes mode needs no model and no network; LLM mode falls back to it on any failure.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from onrecord.constants import NOT_FOUND
 from onrecord.embeddings import Embedder
 from onrecord.followup import (
-    EARLIER,
-    LATER,
     heuristic_query,
     history_text,
     is_follow_up,
-    naming,
-    previous_user_questions,
-    refers_to_a_person,
 )
 from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
-from onrecord.llm_answer import check_llm_answer, passages_block
-from onrecord.llm_client import ChatClient, Completion, LLMError
-from onrecord.office_speaker import speaker_by_office
-from onrecord.prompt_guard import PromptGuard
+from onrecord.llm_client import ChatClient, LLMError
+from onrecord.llm_mode import stream_llm_answer
 from onrecord.prompts import render
-from onrecord.query import analyse_question, unknown_names
+from onrecord.query import unknown_names
+from onrecord.question_filters import inherit_filters, read_filters
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
 from onrecord.retrieval import search
 from onrecord.settings import Settings
-from onrecord.types import Answer, Role, SearchFilters, SearchHit
+from onrecord.timing import timed
+from onrecord.types import Answer, Request, Role, SearchFilters, SearchHit, as_request
 
 
 class Assistant:
@@ -63,71 +60,54 @@ class Assistant:
             self._chat = ChatClient(self.settings)
         return self._chat
 
-    def answer(
-        self,
-        question: str,
-        history: list[dict] | None = None,
-        filters: SearchFilters | None = None,
-        mode: str | None = None,
-        k: int | None = None,
-        auto_filters: bool = True,
-    ) -> Answer:
+    def answer(self, request: Request | str, **options: Any) -> Answer:
+        """The whole answer. ``request`` may be the question alone, with ``options`` the
+        other fields of a ``Request`` (``history=``, ``filters=``, ``mode=``, ``k=``)."""
         result = None
-        for item in self.stream(question, history, filters, mode, k, auto_filters):
+        for item in self.stream(request, **options):
             if isinstance(item, Answer):
                 result = item
         assert result is not None
         return result
 
-    def retrieve(
-        self,
-        question: str,
-        history: list[dict] | None = None,
-        filters: SearchFilters | None = None,
-        mode: str | None = None,
-        k: int | None = None,
-        auto_filters: bool = True,
-    ) -> Answer:
+    def retrieve(self, request: Request | str, **options: Any) -> Answer:
         """The retrieval half of an answer: follow-up rewriting, filters read from the
         question (unless ``auto_filters`` is False), hybrid search. The ``Answer`` has
         ``passages``, ``query`` and ``filters``, and no text yet."""
-        mode = self.settings.effective_mode(mode)
-        answer = Answer(question=question, text="", mode=mode)
-        question = answer.question = self._checked_question(question, answer)
-        history = list(history or [])
+        asked = as_request(request, options)
+        mode = self.settings.effective_mode(asked.mode)
+        answer = Answer(question=asked.question, text="", mode=mode)
+        question = answer.question = self._checked_question(asked.question, answer)
+        history = list(asked.history or [])
         answer.query = self._standalone_query(question, history, mode, answer)
-        if auto_filters:
+        if asked.auto_filters:
             # An LLM's rewrite of a follow-up is standalone: read who and when from it. Without
             # one, the question's own filters come first and the conversation lends the rest.
             condensed = "condense" in answer.timings
-            answer.filters = self._filters(answer.query if condensed else question, filters, answer)
+            read_from = answer.query if condensed else question
+            answer.filters = self._filters(read_from, asked.filters, answer)
             if not condensed and is_follow_up(question, history):
                 self._inherit_filters(question, history, answer)
         else:
-            answer.filters = replace(filters) if filters else SearchFilters()
-        answer.passages = self._retrieve(answer, k)
+            answer.filters = replace(asked.filters) if asked.filters else SearchFilters()
+        answer.passages = self._retrieve(answer, asked.k)
         return answer
 
-    def stream(
-        self,
-        question: str,
-        history: list[dict] | None = None,
-        filters: SearchFilters | None = None,
-        mode: str | None = None,
-        k: int | None = None,
-        auto_filters: bool = True,
-    ) -> Iterator[str | Answer]:
+    def stream(self, request: Request | str, **options: Any) -> Iterator[str | Answer]:
         """Text pieces while an LLM writes, then the final, verified ``Answer``."""
-        started = time.perf_counter()
-        answer = self.retrieve(question, history, filters, mode, k, auto_filters)
-        hits = answer.passages
-        if not self._relevant(answer):
-            self._not_found(answer)
-        elif answer.mode == "llm":
-            yield from self._llm_answer(answer.question, hits, answer)
-        else:
-            self._quotes_answer(hits, answer)
-        answer.timings["total"] = time.perf_counter() - started
+        timings: dict[str, float] = {}
+        with timed(timings, "total"):
+            answer = self.retrieve(request, **options)
+            hits = answer.passages
+            if not self._relevant(answer):
+                self._not_found(answer)
+            elif answer.mode == "llm":
+                yield from stream_llm_answer(
+                    self.chat, self.settings, self.reader, hits, answer, self._quotes_answer
+                )
+            else:
+                self._quotes_answer(hits, answer)
+        answer.timings.update(timings)
         yield answer
 
     # --- steps ----------------------------------------------------------------------------
@@ -158,68 +138,13 @@ class Assistant:
         return heuristic_query(question, history)
 
     def _filters(self, question: str, given: SearchFilters | None, answer: Answer) -> SearchFilters:
-        filters = replace(given) if given else SearchFilters()
-        stats = self.reader.stats()
-        official_counts = {
-            row["name"]: row["passages"]
-            for row in stats["speakers"]
-            if row["role"] == Role.OFFICIAL.value
-        }
-        intent = analyse_question(question, official_counts, newest=stats["date_range"][1])
-        named = intent.speaker if not filters.speaker else None
-        dates_read = bool(intent.since and not (filters.since or filters.until))
-        if dates_read:
-            filters.since, filters.until = intent.since, intent.until
-        held = None
-        if self.settings.search.office_speakers and not filters.speaker and filters.since:
-            # "the industry minister in March 2016": whoever held that office then. Without a
-            # date an office is too often someone the question is about ("al-Qaeda leader").
-            held = speaker_by_office(question, self.reader.official_offices(filters))
-        if held and named and held.speaker != named:
-            # "what did Gazprom's chief say, and what time limit did Medvedev give": two people
-            # are asked about, and a filter on either one would hide the other's answer.
-            named = held = None
-        if named:
-            filters.speaker = named
-            answer.auto_filters.append(f"speaker: {named}")
-        if dates_read:
-            said = next((n for n in intent.notes if "counted from" in n), "")  # "last year"
-            answer.auto_filters.append(
-                f"dates: {intent.since} to {intent.until or '…'}" + (f" ({said})" if said else "")
-            )
-        if held and not named:
-            filters.speaker = held.speaker
-            answer.auto_filters.append(f"speaker: {held.speaker} ({held.office})")
-        return filters
+        return read_filters(question, given, answer, self.reader, self.settings)
 
     def _inherit_filters(self, question: str, history: list[dict], answer: Answer) -> None:
-        """Who and when of the most recent earlier question that names them, for what the
-        follow-up leaves open; a follow-up moving on in time ("a month later") keeps only
-        the start of the earlier dates, one moving back only the end."""
-        filters = answer.filters
-        for previous in previous_user_questions(history):
-            if filters.speaker and (filters.since or filters.until):
-                break
-            earlier = self._filters(previous, None, Answer(question=previous, text="", mode=""))
-            if earlier.speaker and not filters.speaker:
-                filters.speaker = earlier.speaker
-                answer.auto_filters.append(f"speaker: {earlier.speaker} (from the conversation)")
-                if answer.query == question:
-                    answer.query = naming(question, earlier.speaker)
-            if (earlier.since or earlier.until) and not (filters.since or filters.until):
-                since, until = earlier.since, earlier.until
-                if LATER.search(question):
-                    until = None
-                elif EARLIER.search(question):
-                    since = None
-                filters.since, filters.until = since, until
-                answer.auto_filters.append(
-                    f"dates: {since or '…'} to {until or '…'} (from the conversation)"
-                )
-        if not filters.speaker and answer.query == question and refers_to_a_person(question):
-            # "Did he also say which economies emit the most?": who "he" is, and what he was
-            # asked about, are in the previous question only.
-            answer.query = heuristic_query(question, history, force=True)
+        def read(previous: str) -> SearchFilters:
+            return self._filters(previous, None, Answer(question=previous, text="", mode=""))
+
+        inherit_filters(question, history, answer, read)
 
     def _embed_query(self, query: str) -> np.ndarray:
         vector = self.embedder.embed([query])[0]
@@ -227,32 +152,31 @@ class Assistant:
         return vector
 
     def _retrieve(self, answer: Answer, k: int | None) -> list[SearchHit]:
-        started = time.perf_counter()
         k = k or self.settings.search.k
         # Every candidate that relevance orders, so that the gate below sees the same
         # passages fusion puts first as it did before that order existed.
         wanted = max(k, self.settings.search.relevance_depth)
-        vector = self._query_vector(answer.query)
-        answer.timings["embed_query"] = time.perf_counter() - started
-        hits = search(
-            self.reader,
-            self.embedder,
-            answer.query,
-            answer.filters,
-            self.settings.search,
-            k=wanted,
-            timings=answer.timings,
-            vector=vector,
-        )
-        if not hits and answer.auto_filters:
-            # The question said who or when; an answer from someone else or another time
-            # would not be an answer to it.
-            answer.warnings.append(
-                "Nothing in the transcripts matches what the question asks for ("
-                + "; ".join(answer.auto_filters)
-                + "); nothing outside that was searched."
+        with timed(answer.timings, "retrieve"):
+            with timed(answer.timings, "embed_query"):
+                vector = self._query_vector(answer.query)
+            hits = search(
+                self.reader,
+                self.embedder,
+                answer.query,
+                answer.filters,
+                self.settings.search,
+                k=wanted,
+                timings=answer.timings,
+                vector=vector,
             )
-        answer.timings["retrieve"] = time.perf_counter() - started
+            if not hits and answer.auto_filters:
+                # The question said who or when; an answer from someone else or another time
+                # would not be an answer to it.
+                answer.warnings.append(
+                    "Nothing in the transcripts matches what the question asks for ("
+                    + "; ".join(answer.auto_filters)
+                    + "); nothing outside that was searched."
+                )
         fused_first = sorted(hits, key=lambda h: -h.score)[:k]
         answer.closest = max((h.scores.get("dense", -1.0) for h in fused_first), default=-1.0)
         return hits[:k]
@@ -306,82 +230,19 @@ class Assistant:
         answer.text = NOT_FOUND
 
     def _quotes_answer(self, hits: list[SearchHit], answer: Answer) -> None:
-        started = time.perf_counter()
-        choices = choose_quotes(
-            answer.query,
-            hits,
-            self._similarity(answer.query),
-            self.reader.lexical.term_weight,
-            self.settings.answer.scored_sentences,
-            known=self._stored_similarities(answer.query, hits),
-        )
-        if not choices:
-            self._not_found(answer)
-        else:
-            answer.text, answer.citations, answer.claim_unshown = compose_quotes_answer(
-                choices, answer.question
+        with timed(answer.timings, "compose"):
+            choices = choose_quotes(
+                answer.query,
+                hits,
+                self._similarity(answer.query),
+                self.reader.lexical.term_weight,
+                self.settings.answer.scored_sentences,
+                known=self._stored_similarities(answer.query, hits),
             )
-        answer.mode = "quotes"
-        answer.timings["compose"] = time.perf_counter() - started
-
-    def _llm_answer(self, question: str, hits: list[SearchHit], answer: Answer) -> Iterator[str]:
-        started = time.perf_counter()
-        guard = PromptGuard(_system_prompt(), allowed=[NOT_FOUND])
-        try:
-            completion, given = yield from guard.stream(self._complete(question, hits, answer))
-        except LLMError as err:
-            answer.warnings.append(f"{err} Showing the quotes-mode answer instead.")
-            self._quotes_answer(hits, answer)
-            return
-        answer.usage = completion.usage
-        answer.timings["llm"] = time.perf_counter() - started
-        leak = guard.leak(completion.text)
-        if leak:  # checked first: the other checks quote the model's words in warnings
-            answer.warnings.append(f"LLM answer rejected: {leak}.")
-            answer.warnings.append("Showing the quotes-mode answer instead.")
-            self._quotes_answer(hits, answer)
-            return
-        transcripts = {h.doc_id: self.reader.catalog.transcript_text(h.doc_id) or "" for h in given}
-        checked = check_llm_answer(completion.text, given, transcripts)
-        if checked.problems:
-            answer.warnings += [f"LLM answer rejected: {p}." for p in checked.problems]
-            answer.warnings.append("Showing the quotes-mode answer instead.")
-            self._quotes_answer(hits, answer)
-            return
-        answer.text, answer.citations = checked.text, checked.citations
-        answer.found = not checked.refused
-        if completion.finish_reason == "length":
-            answer.warnings.append("The model hit its length limit; the answer may be short.")
-
-    def _complete(
-        self, question: str, hits: list[SearchHit], answer: Answer
-    ) -> Generator[str, None, tuple[Completion, list[SearchHit]]]:
-        """Stream one completion. The passages are trimmed so that the whole prompt fits
-        ``llm.max_prompt_chars``; on a context-length error, retry once with half of them
-        (only possible before any text arrived)."""
-        given = hits[: self.settings.llm.passages]
-        system = _system_prompt()
-        framing = len(system) + len(render("answer_user", passages="", question=question))
-        room = max(0, self.settings.llm.max_prompt_chars - framing)
-        for attempt in range(2):
-            block, used = passages_block(given, room)
-            given = given[:used]
-            user = render("answer_user", passages=block, question=question)
-            try:
-                completion = yield from self.chat.stream(system, user)
-            except LLMError as err:
-                if not err.context_too_long or attempt == 1 or len(given) <= 1:
-                    raise
-                given = given[: max(1, len(given) // 2)]
-                continue
-            if attempt:
-                answer.warnings.append(
-                    f"The passages did not fit the model's context window; the answer was "
-                    f"written from the best {len(given)}."
+            if not choices:
+                self._not_found(answer)
+            else:
+                answer.text, answer.citations, answer.claim_unshown = compose_quotes_answer(
+                    choices, answer.question
                 )
-            return completion, given
-        raise RuntimeError("unreachable: the loop returns or raises")
-
-
-def _system_prompt() -> str:
-    return render("answer_system", not_found=NOT_FOUND)
+            answer.mode = "quotes"

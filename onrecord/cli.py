@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from onrecord import payloads
 from onrecord.settings import REPO_ROOT, Settings, load_settings
 from onrecord.sqlite_guard import ensure_modern_sqlite
-from onrecord.types import SearchFilters
+from onrecord.types import Request, SearchFilters
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INDEX, EXIT_QUESTIONS_FAILED = 0, 1, 2, 3, 4
 NEEDS_KEY = "needs OPENAI_API_KEY (and OPENAI_BASE_URL for another server)"
@@ -155,7 +155,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _build_deploy_index(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.deploy import build_deploy_index
+    from ingest.build_deploy_index import build_deploy_index
 
     out = args.out or settings.deploy_index
     if out is None:
@@ -210,7 +210,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         return _error(f"LLM mode {NEEDS_KEY}", EXIT_USAGE)
     assistant = Assistant(settings, open_checked_index(settings), load_embedder(settings.embedding))
     filters = SearchFilters(args.speaker, args.since, args.until, args.doc_ids)
-    answer = assistant.answer(args.question, history, filters, mode=args.mode, k=args.k)
+    answer = assistant.answer(Request(args.question, history, filters, args.mode, args.k))
     print(_json(payloads.answer_dict(answer)) if args.json else payloads.answer_text(answer))
     if not args.json:  # the payload holds them
         for warning in answer.warnings:

@@ -6,8 +6,10 @@ Depends on nothing of ours. Offsets are character offsets into ``Transcript.text
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -101,6 +103,28 @@ class SearchFilters:
 
     def is_empty(self) -> bool:
         return not (self.speaker or self.since or self.until or self.doc_ids)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One question to the assistant and what comes with it: the conversation so far
+    (``{"role", "content"}`` messages), filters the user set, the mode (``None``: the
+    settings'), how many passages, and whether filters may be read from the question."""
+
+    question: str
+    history: list[dict] | None = None
+    filters: SearchFilters | None = None
+    mode: str | None = None
+    k: int | None = None
+    auto_filters: bool = True
+
+
+def as_request(request: Request | str, options: Mapping[str, Any]) -> Request:
+    """``request``, or a ``Request`` for the question ``request`` with ``options`` (the other
+    fields by name); unknown names are a TypeError, as for any call."""
+    if isinstance(request, Request):
+        return replace(request, **options) if options else request
+    return Request(request, **options)
 
 
 @dataclass

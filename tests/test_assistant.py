@@ -356,7 +356,9 @@ def test_llm_follow_up_is_condensed_before_searching(reader, embedder, fake_open
         {"role": "user", "content": "What did Medvedev say about Belarus?"},
         {"role": "assistant", "content": "He discussed gas."},
     ]
-    answer = llm_assistant(reader, embedder, fake_openai).answer("And the deadline?", history)
+    answer = llm_assistant(reader, embedder, fake_openai).answer(
+        "And the deadline?", history=history
+    )
     condense = fake_openai.chat_requests[0]["body"]["messages"][-1]["content"]
     assert "What did Medvedev say about Belarus?" in condense and "And the deadline?" in condense
     assert answer.query == "Belarus gas debt deadline Medvedev Gazprom"

@@ -9,7 +9,7 @@ from onrecord.assistant import Assistant
 from onrecord.embeddings import Embedder
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
-from onrecord.types import Answer
+from onrecord.types import Answer, Request
 from onrecord.ui.context import contexts_for
 from onrecord.ui.session import Exchange
 
@@ -24,14 +24,15 @@ def ask(
     """Fill ``exchange.answer`` (and citation contexts); ``on_text(so_far)`` is called as
     an LLM writes. Index errors propagate: the page turns them into a message."""
     partial = ""
-    for item in assistant.stream(
+    asked = Request(
         exchange.question,
         history,
         exchange.user_filters,
         mode=mode,
         k=exchange.k,
         auto_filters=exchange.auto_filters,
-    ):
+    )
+    for item in assistant.stream(asked):
         if isinstance(item, Answer):
             exchange.answer = item
         else:
