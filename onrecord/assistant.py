@@ -31,10 +31,10 @@ from onrecord.prompts import render
 from onrecord.query import unknown_names
 from onrecord.question_filters import inherit_filters, read_filters
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
-from onrecord.retrieval import search
+from onrecord.retrieval import search, stored_similarities
 from onrecord.settings import Settings
 from onrecord.timing import timed
-from onrecord.types import Answer, Request, Role, SearchFilters, SearchHit, as_request
+from onrecord.types import Answer, Request, SearchFilters, SearchHit, as_request
 
 
 class Assistant:
@@ -205,26 +205,6 @@ class Assistant:
 
         return score
 
-    def _stored_similarities(self, query: str, hits: list[SearchHit]) -> dict:
-        """Cosine to the query of every sentence of ``hits`` whose vector was stored at
-        ingest, keyed ``(passage_id, start, end)``; quote selection embeds only the rest."""
-        quotable = {h.passage_id: h.start for h in hits if h.role is not Role.JOURNALIST}
-        stored = self.reader.catalog.sentence_vectors(list(quotable))
-        vector = self._query_vector(query)
-        known: dict[tuple[str, int, int], float] = {}
-        for pid, found in stored.items():
-            if found.vectors.shape[1:] != vector.shape:
-                continue  # no sentences, or another model's vectors: never compared
-            at = quotable[pid]  # stored offsets are in the passage, keys in the transcript
-            cosines = found.vectors @ vector
-            known.update(
-                {
-                    (pid, at + s, at + e): float(c)
-                    for (s, e), c in zip(found.spans, cosines, strict=True)
-                }
-            )
-        return known
-
     def _not_found(self, answer: Answer) -> None:
         answer.found = False
         answer.text = NOT_FOUND
@@ -237,7 +217,7 @@ class Assistant:
                 self._similarity(answer.query),
                 self.reader.lexical.term_weight,
                 self.settings.answer.scored_sentences,
-                known=self._stored_similarities(answer.query, hits),
+                known=stored_similarities(self.reader, self._query_vector(answer.query), hits),
             )
             if not choices:
                 self._not_found(answer)

@@ -12,7 +12,7 @@ from onrecord.index.reader import IndexReader
 from onrecord.relevance import DEFAULT_MODEL, RelevanceModel, coverage
 from onrecord.settings import SearchSettings
 from onrecord.timing import timed
-from onrecord.types import SearchFilters, SearchHit
+from onrecord.types import Role, SearchFilters, SearchHit
 
 
 def search(
@@ -136,3 +136,25 @@ def _hits(
         title, url = (info.title, info.url) if info else (passage.doc_id, None)
         hits.append(SearchHit.from_passage(passage, title, url, score, scores))
     return hits
+
+
+def stored_similarities(
+    reader: IndexReader, vector: np.ndarray, hits: list[SearchHit]
+) -> dict[tuple[str, int, int], float]:
+    """Cosine to the query ``vector`` of every sentence of ``hits`` whose vector was stored at
+    ingest, keyed ``(passage_id, start, end)``; quote selection embeds only the rest."""
+    quotable = {h.passage_id: h.start for h in hits if h.role is not Role.JOURNALIST}
+    stored = reader.catalog.sentence_vectors(list(quotable))
+    known: dict[tuple[str, int, int], float] = {}
+    for pid, found in stored.items():
+        if found.vectors.shape[1:] != vector.shape:
+            continue  # no sentences, or another model's vectors: never compared
+        at = quotable[pid]  # stored offsets are in the passage, keys in the transcript
+        cosines = found.vectors @ vector
+        known.update(
+            {
+                (pid, at + s, at + e): float(c)
+                for (s, e), c in zip(found.spans, cosines, strict=True)
+            }
+        )
+    return known
