@@ -18,8 +18,8 @@ from tqdm import tqdm
 
 from ingest.chunker import chunk_transcript
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
+from ingest.file_text import UnreadableFile, read_transcript_file
 from ingest.formats import UnparseableTranscript, parse_transcript
-from ingest.reader import UnreadableFile, read_transcript_file
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index import layout

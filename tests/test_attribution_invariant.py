@@ -26,8 +26,8 @@ import pytest
 
 from ingest.chunker import chunk_transcript
 from ingest.discover import SourceFile, discover
+from ingest.file_text import read_transcript_file
 from ingest.formats import parse_transcript
-from ingest.reader import read_transcript_file
 from onrecord.settings import ChunkSettings
 from tests.conftest import FIXTURES, REPO, SAMPLE
 

@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest.deploy import describe
+from ingest.build_deploy_index import describe
 from ingest.discover import MANIFEST as SOURCE_MANIFEST
 from ingest.discover import discover
 from ingest.pipeline import IngestReport

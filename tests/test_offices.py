@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingest.chunker import chunk_transcript
+from ingest.file_text import read_transcript_file
 from ingest.formats import parse_transcript
 from ingest.offices import speaker_offices
-from ingest.reader import read_transcript_file
 from onrecord.assistant import Assistant
 from onrecord.index.lexical import lexical_fields
 from onrecord.index.reader import IndexReader

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import reader
+from ingest import file_text
 from ingest.discover import Refused, discover
-from ingest.reader import (
+from ingest.file_text import (
     UnreadableFile,
     decode_transcript_bytes,
     html_to_text,
@@ -312,7 +312,7 @@ def test_file_growing_past_the_limit_is_cut_off(tmp_path, monkeypatch):
         info[6] = 10  # st_size
         return os.stat_result(info)
 
-    monkeypatch.setattr(reader.os, "fstat", fstat_when_it_was_small)
+    monkeypatch.setattr(file_text.os, "fstat", fstat_when_it_was_small)
     with pytest.raises(UnreadableFile, match=r"^file grew while being read, over the 0\.0 MB"):
         read_transcript_file(path, 1000)
 
