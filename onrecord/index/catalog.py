@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from enum import Enum
 from pathlib import Path
+from typing import get_type_hints
 
 import numpy as np
 
@@ -38,20 +40,32 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id);
 CREATE TABLE IF NOT EXISTS sentence_vectors (
     passage_id TEXT PRIMARY KEY, spans TEXT NOT NULL, vectors BLOB NOT NULL);
 """
+# A passages row holds a Passage's fields, by name; an enum field (role) is stored as its value.
+PASSAGE_COLUMNS = tuple(f.name for f in fields(Passage))
+PASSAGE_ENUMS = {
+    name: kind
+    for name, kind in get_type_hints(Passage).items()
+    if isinstance(kind, type) and issubclass(kind, Enum)
+}
+
+
+def _passage_statement(template: str) -> str:
+    """A constant statement over whole passages: ``template`` (itself a constant) with
+    ``{columns}`` and ``{marks}`` filled in from ``PASSAGE_COLUMNS``."""
+    marks = ", ".join("?" * len(PASSAGE_COLUMNS))
+    return template.format(columns=", ".join(PASSAGE_COLUMNS), marks=marks)
+
+
 # Statements are constants: no SQL is ever built from data (ids go in as one JSON parameter).
-INSERT_PASSAGE = """INSERT INTO passages (id, doc_id, turn_index, speaker, label, role, date,
-    start, end, question_start, question_end, text, question, embed_text, office)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
-SELECT_PASSAGES = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
-    question_start, question_end, text, question, embed_text, office FROM passages
-    ORDER BY rowid"""
-SELECT_PASSAGES_BY_ID = """SELECT id, doc_id, turn_index, speaker, label, role, date, start, end,
-    question_start, question_end, text, question, embed_text, office FROM passages
-    WHERE id IN (SELECT value FROM json_each(?))"""
-SELECT_PASSAGES_WITHOUT_SENTENCES = """SELECT id, doc_id, turn_index, speaker, label, role,
-    date, start, end, question_start, question_end, text, question, embed_text, office
-    FROM passages WHERE role != 'journalist' AND id NOT IN (SELECT passage_id FROM sentence_vectors)
-    ORDER BY rowid"""
+INSERT_PASSAGE = _passage_statement("INSERT INTO passages ({columns}) VALUES ({marks})")
+SELECT_PASSAGES = _passage_statement("SELECT {columns} FROM passages ORDER BY rowid")
+SELECT_PASSAGES_BY_ID = _passage_statement(
+    "SELECT {columns} FROM passages WHERE id IN (SELECT value FROM json_each(?))"
+)
+SELECT_PASSAGES_WITHOUT_SENTENCES = _passage_statement(
+    "SELECT {columns} FROM passages WHERE role != 'journalist' "
+    "AND id NOT IN (SELECT passage_id FROM sentence_vectors) ORDER BY rowid"
+)
 COUNT_PASSAGES_WITHOUT_SENTENCES = """SELECT COUNT(*) FROM passages WHERE role != 'journalist'
     AND id NOT IN (SELECT passage_id FROM sentence_vectors)"""
 SELECT_SENTENCE_VECTORS = """SELECT passage_id, spans, vectors FROM sentence_vectors
@@ -123,20 +137,9 @@ class Catalog:
 
     def put_transcript(self, transcript: Transcript, content_hash: str) -> None:
         t = transcript
+        row = (t.doc_id, t.title, t.date, t.time, t.place, t.url, t.source, t.path, content_hash)
         self.db.execute(
-            "INSERT OR REPLACE INTO transcripts VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                t.doc_id,
-                t.title,
-                t.date,
-                t.time,
-                t.place,
-                t.url,
-                t.source,
-                t.path,
-                content_hash,
-                t.text,
-            ),
+            "INSERT OR REPLACE INTO transcripts VALUES (?,?,?,?,?,?,?,?,?,?)", (*row, t.text)
         )
         self.db.execute("DELETE FROM turns WHERE doc_id = ?", (t.doc_id,))
         self.db.executemany(
@@ -177,38 +180,12 @@ class Catalog:
     def passage_ids(self, doc_id: str | None = None) -> list[str]:
         if doc_id is None:
             return [r[0] for r in self.db.execute("SELECT id FROM passages ORDER BY rowid")]
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM passages WHERE doc_id = ? ORDER BY rowid", (doc_id,)
-            )
-        ]
+        sql = "SELECT id FROM passages WHERE doc_id = ? ORDER BY rowid"
+        return [r[0] for r in self.db.execute(sql, (doc_id,))]
 
     def replace_passages(self, doc_id: str, passages: list[Passage]) -> None:
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
-        self.db.executemany(
-            INSERT_PASSAGE,
-            [
-                (
-                    p.id,
-                    p.doc_id,
-                    p.turn_index,
-                    p.speaker,
-                    p.label,
-                    p.role.value,
-                    p.date,
-                    p.start,
-                    p.end,
-                    p.question_start,
-                    p.question_end,
-                    p.text,
-                    p.question,
-                    p.embed_text,
-                    p.office,
-                )
-                for p in passages
-            ],
-        )
+        self.db.executemany(INSERT_PASSAGE, [_row(p) for p in passages])
 
     def all_passages(self) -> list[Passage]:
         rows = self.db.execute(SELECT_PASSAGES)
@@ -241,14 +218,8 @@ class Catalog:
     def put_sentence_vectors(self, passage_id: str, found: SentenceVectors) -> None:
         if found.vectors.shape[0] != len(found.spans):
             raise ValueError(f"{found.vectors.shape[0]} vectors for {len(found.spans)} sentences")
-        self.db.execute(
-            "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
-            (
-                passage_id,
-                json.dumps(found.spans),
-                pack_vectors(found.vectors),
-            ),
-        )
+        row = (passage_id, json.dumps(found.spans), pack_vectors(found.vectors))
+        self.db.execute("INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)", row)
 
     def drop_orphan_sentence_vectors(self) -> None:
         """Forget the sentence vectors of passages that are gone (changed or removed)."""
@@ -314,8 +285,15 @@ def unpack_vectors(blob: bytes, n: int) -> np.ndarray | None:
     return codes.astype(np.float32) * scales[:, None]
 
 
+def _row(passage: Passage) -> tuple:
+    """A ``Passage`` as a ``passages`` row (values in ``PASSAGE_COLUMNS`` order)."""
+    values = (getattr(passage, name) for name in PASSAGE_COLUMNS)
+    return tuple(v.value if isinstance(v, Enum) else v for v in values)
+
+
 def _passage(row: tuple) -> Passage:
-    """A ``passages`` row (columns in ``Passage`` field order) as a ``Passage``."""
-    fields = list(row)
-    fields[5] = Role(fields[5])
-    return Passage(*fields)
+    """A ``passages`` row selected as ``PASSAGE_COLUMNS`` as a ``Passage``."""
+    values = dict(zip(PASSAGE_COLUMNS, row, strict=True))
+    for name, kind in PASSAGE_ENUMS.items():
+        values[name] = kind(values[name])
+    return Passage(**values)
