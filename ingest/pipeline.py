@@ -8,18 +8,14 @@ nothing else: no parse, no embedding, no new generation.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.chunker import chunk_transcript
-from ingest.discover import METADATA_FIELDS, SourceFile, discover
-from ingest.file_text import UnreadableFile, read_transcript_file
-from ingest.formats import UnparseableTranscript, parse_transcript
+from ingest.parsing import Parsed, read_and_parse
+from ingest.report import IngestReport
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index import layout
@@ -38,54 +34,34 @@ from onrecord.index.generations import (
     publish,
     remove_unpublished,
 )
-from onrecord.index.identity import build_identity, check_identity, content_shaping
+from onrecord.index.identity import build_identity, check_identity
 from onrecord.index.lexical import LexicalIndex, lexical_fields
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
-from onrecord.types import Passage, Transcript
+from onrecord.types import Passage
 
 EMBED_CHUNK = 512  # passages embedded (length-sorted) and written per step
 
 
 @dataclass
-class FileResult:
-    path: str
-    doc_id: str
-    status: str  # added | updated | unchanged | failed
-    reason: str = ""
-    warnings: list[str] = field(default_factory=list)
-    passages: int = 0
+class _Previous:
+    """What the generation an ingest starts from holds (nothing for a first or --rebuild run)."""
+
+    identity: dict | None = None
+    hashes: dict[str, str] = field(default_factory=dict)  # doc id -> content hash
+    paths: dict[str, str | None] = field(default_factory=dict)  # doc id -> its file
+    backfill: bool = False  # an index from before sentence vectors: add them, changes or not
 
 
 @dataclass
-class IngestReport:
-    files: list[FileResult] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    passages_written: int = 0
-    sentences_written: int = 0  # sentence vectors computed for quote selection
-    passages_total: int = 0
-    transcripts_total: int = 0
-    tokens_embedded: int = 0
-    embedding_calls: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    generation: str | None = None
+class _Run:
+    """One ingest's settings and account, as the writing steps need them."""
 
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def failed(self) -> list[FileResult]:
-        return [f for f in self.files if f.status == "failed"]
-
-
-@dataclass
-class _Parsed:
-    source: SourceFile
-    transcript: Transcript
-    content_hash: str
-    passages: list[Passage]
-    status: str
+    settings: Settings
+    report: IngestReport
+    embedder: Embedder | None
+    identity: dict | None  # of the generation the new one copies (None: a fresh one)
+    progress: bool
 
 
 def ingest_paths(
@@ -104,48 +80,17 @@ def ingest_paths(
     with WriterLock(index_dir, wait=settings.ingest.lock_wait):
         current = current_generation(index_dir)
         remove_unpublished(index_dir, current)
-        old = current if not rebuild else None
-        catalog = Catalog(layout.catalog_path(old), readonly=True) if old else None
-        identity = catalog.get_meta("identity") if catalog else None
-        if embedder is not None:
-            check_identity(identity, settings, embedder.dimension)
-        else:
-            check_identity(identity, settings)
-        if catalog:
-            check_vector_mode(catalog.get_meta(META), settings)
+        base = current if not rebuild else None
+        previous = _previous(base, settings, embedder)
         drop_unused_collections(settings, index_dir)  # left by a killed ingest (server mode)
-        known = catalog.content_hashes() if catalog else {}
-        known_paths = catalog.transcript_paths() if catalog else {}
-        # An index from before sentence vectors gets them even when no file changed.
-        backfill = bool(
-            catalog
-            and settings.embedding.sentence_vectors
-            and catalog.quotable_without_sentence_vectors()
-        )
-        if catalog:
-            catalog.close()
-        parsed = _read_and_parse(paths, settings, known, report, progress)
+        parsed = read_and_parse(paths, settings, previous.hashes, report, progress)
         report.seconds["parse"] = time.perf_counter() - started
-        seen = {f.doc_id for f in report.files}
         if prune:
-            # A file that is still there but failed this time keeps its indexed version.
-            failed_paths = {f.path for f in report.failed}
-            report.removed = sorted(
-                d for d in known if d not in seen and known_paths.get(d) not in failed_paths
-            )
+            report.removed = _removed(report, previous)
         changed = [p for p in parsed if p.status != "unchanged"]
-        if changed or report.removed or rebuild or backfill:
-            generation = _write_generation(
-                index_dir,
-                current if not rebuild else None,
-                changed,
-                report,
-                settings,
-                embedder,
-                identity,
-                progress,
-            )
-            report.generation = generation.name
+        if changed or report.removed or rebuild or previous.backfill:
+            run = _Run(settings, report, embedder, previous.identity, progress)
+            report.generation = _write_generation(run, base, changed).name
         elif current:
             report.generation = current.name
     _totals(index_dir, report)
@@ -153,102 +98,71 @@ def ingest_paths(
     return report
 
 
-def content_hash(text: str, manifest: dict, settings: Settings) -> str:
-    """The text, its manifest row and everything that shapes its passages, hashed (what
-    counts: ``onrecord.index.identity.SHAPING``)."""
-    shaping = {
-        "manifest": {k: manifest.get(k) for k in METADATA_FIELDS},
-        **content_shaping(settings),
-    }
-    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass"))
-    digest.update(json.dumps(shaping, sort_keys=True).encode())
-    return digest.hexdigest()
-
-
-def _read_and_parse(
-    paths: list[Path],
-    settings: Settings,
-    known: dict[str, str],
-    report: IngestReport,
-    progress: bool,
-) -> list[_Parsed]:
-    sources, refused, warnings = discover(paths, settings.ingest.root)
-    report.warnings.extend(warnings)
-    report.files.extend(FileResult(r.path, "", "failed", r.reason) for r in refused)
-    max_bytes = int(settings.ingest.max_file_mb * 1_000_000)
-    parsed: list[_Parsed] = []
-    first_path: dict[str, str] = {}
-    for source in tqdm(sources, desc="reading", unit="file", disable=not progress):
-        result = FileResult(str(source.path), source.doc_id, "failed")
-        report.files.append(result)
-        if source.doc_id in first_path:
-            other = first_path[source.doc_id]
-            result.reason = f"duplicate transcript id {source.doc_id!r} (also {other})"
-            continue
-        first_path[source.doc_id] = str(source.path)
-        item = _parse_one(source, settings, known, max_bytes, result)
-        if item:
-            parsed.append(item)
-    return parsed
-
-
-def _parse_one(
-    source: SourceFile,
-    settings: Settings,
-    known: dict[str, str],
-    max_bytes: int,
-    result: FileResult,
-) -> _Parsed | None:
+def _previous(generation: Path | None, settings: Settings, embedder: Embedder | None) -> _Previous:
+    """What ``generation`` holds, once its identity and vector mode are known to fit."""
+    if generation is None:
+        return _Previous()
+    catalog = Catalog(layout.catalog_path(generation), readonly=True)
     try:
-        read = read_transcript_file(source.path, max_bytes)
-    except UnreadableFile as err:
-        result.reason = str(err)
-        return None
-    result.warnings = read.warnings
-    digest = content_hash(read.text, source.manifest, settings)
-    if known.get(source.doc_id) == digest:
-        result.status = "unchanged"
-        return _Parsed(source, None, digest, [], "unchanged")  # type: ignore[arg-type]
-    try:
-        transcript = parse_transcript(source.doc_id, read.text)
-    except UnparseableTranscript as err:
-        result.reason = str(err)
-        return None
-    _apply_manifest(transcript, source)
-    if not transcript.date:
-        result.warnings.append("no date found: date filters will not match this transcript")
-    passages = chunk_transcript(transcript, settings.chunk)
-    if not passages:
-        result.reason = "speaker turns found, but no passage worth indexing"
-        return None
-    result.status = "updated" if source.doc_id in known else "added"
-    result.passages = len(passages)
-    return _Parsed(source, transcript, digest, passages, result.status)
+        identity = catalog.get_meta("identity")
+        check_identity(identity, settings, embedder.dimension if embedder else None)
+        check_vector_mode(catalog.get_meta(META), settings)
+        # An index from before sentence vectors gets them even when no file changed.
+        backfill = bool(
+            settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
+        )
+        return _Previous(identity, catalog.content_hashes(), catalog.transcript_paths(), backfill)
+    finally:
+        catalog.close()
 
 
-def _apply_manifest(transcript: Transcript, source: SourceFile) -> None:
-    transcript.path = str(source.path)
-    for key in METADATA_FIELDS:
-        value = source.manifest.get(key)
-        if value:
-            setattr(transcript, key, str(value))
+def _removed(report: IngestReport, previous: _Previous) -> list[str]:
+    """Indexed transcripts whose files were not found this run. A file that is still there
+    but failed this time keeps its indexed version."""
+    seen = {f.doc_id for f in report.files}
+    failed_paths = {f.path for f in report.failed}
+    return sorted(
+        d for d in previous.hashes if d not in seen and previous.paths.get(d) not in failed_paths
+    )
 
 
-def _write_generation(
-    index_dir: Path,
-    current: Path | None,
-    changed: list[_Parsed],
-    report: IngestReport,
-    settings: Settings,
-    embedder: Embedder | None,
-    identity: dict | None,
-    progress: bool,
-) -> Path:
+def _write_generation(run: _Run, current: Path | None, changed: list[Parsed]) -> Path:
+    """Copy ``current`` (or start afresh), apply the changes, embed what is new, check the
+    result and publish it; the new generation."""
     started = time.perf_counter()
-    generation = new_generation(index_dir, copy_from=current)
+    settings, report = run.settings, run.report
+    generation = new_generation(settings.index_dir, copy_from=current)
     catalog = Catalog(layout.catalog_path(generation))
-    vectors = open_for_writing(settings, index_dir, generation, catalog)
-    for doc_id in report.removed:
+    vectors = open_for_writing(settings, settings.index_dir, generation, catalog)
+    to_embed = _apply_changes(catalog, vectors, changed, report.removed)
+    want_sentences = bool(
+        settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
+    )
+    report.seconds["write"] = time.perf_counter() - started
+    embedder = _embed_new(run, catalog, vectors, to_embed, want_sentences)
+    started = time.perf_counter()
+    embedded = bool(to_embed or report.sentences_written)
+    passages = _finish(run, generation, catalog, embedder, embedded)
+    if vectors.count() != passages:
+        raise RuntimeError(
+            f"index check failed: {vectors.count()} vectors for "
+            f"{passages} passages; the previous index is still in use"
+        )
+    del vectors
+    publish(settings.index_dir, generation)
+    try:
+        drop_unused_collections(settings, settings.index_dir)
+    except VectorServerUnavailable as err:
+        report.warnings.append(f"old collections not deleted yet (the next ingest will): {err}")
+    report.seconds["write"] += time.perf_counter() - started
+    return generation
+
+
+def _apply_changes(
+    catalog: Catalog, vectors: VectorStore, changed: list[Parsed], removed: list[str]
+) -> list[Passage]:
+    """Drop the removed transcripts, replace the changed ones; the passages with no vector."""
+    for doc_id in removed:
         vectors.delete(catalog.delete_transcript(doc_id))
     fresh: list[Passage] = []
     for item in changed:
@@ -260,51 +174,55 @@ def _write_generation(
         catalog.replace_passages(item.transcript.doc_id, item.passages)
         fresh.extend(item.passages)
     present = vectors.existing([p.id for p in fresh])
-    to_embed = [p for p in fresh if p.id not in present]
     catalog.drop_orphan_sentence_vectors()  # of passages changed or removed above
-    want_sentences = bool(
-        settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
-    )
-    report.seconds["write"] = time.perf_counter() - started
+    return [p for p in fresh if p.id not in present]
+
+
+def _embed_new(
+    run: _Run,
+    catalog: Catalog,
+    vectors: VectorStore,
+    to_embed: list[Passage],
+    want_sentences: bool,
+) -> Embedder | None:
+    """Embed and store the vectors of ``to_embed`` and, when wanted, the sentence vectors
+    quotes are chosen by; the embedder (loaded only when there is something to embed)."""
+    embedder = run.embedder
     if (to_embed or want_sentences) and embedder is None:
-        embedder = load_embedder(settings.embedding)
-        check_identity(identity, settings, embedder.dimension)
-    _embed_and_add(to_embed, vectors, embedder, report, progress)
+        embedder = load_embedder(run.settings.embedding)
+        check_identity(run.identity, run.settings, embedder.dimension)
+    _embed_and_add(to_embed, vectors, embedder, run.report, run.progress)
     if want_sentences and embedder is not None:
-        sentences = embed_missing_sentences(catalog, embedder, progress)
-        report.sentences_written = sentences.sentences
-        report.seconds["embed_sentences"] = sentences.seconds
-    started = time.perf_counter()
+        sentences = embed_missing_sentences(catalog, embedder, run.progress)
+        run.report.sentences_written = sentences.sentences
+        run.report.seconds["embed_sentences"] = sentences.seconds
+    return embedder
+
+
+def _finish(
+    run: _Run, generation: Path, catalog: Catalog, embedder: Embedder | None, embedded: bool
+) -> int:
+    """Rebuild the keyword index from the catalog and record what built the generation
+    (``embedded``: whether ``embedder`` computed any vector this run); the passage count."""
     all_passages = catalog.all_passages()
     fields = [lexical_fields(p) for p in all_passages]
     lexical = LexicalIndex.build(
         [p.id for p in all_passages], [a for a, _ in fields], [q for _, q in fields]
     )
     lexical.save(layout.lexical_path(generation))
-    dimension = embedder.dimension if embedder else (identity or {}).get("embedding_dimension", 0)
+    previous = run.identity or {}
+    dimension = embedder.dimension if embedder else previous.get("embedding_dimension", 0)
     # An index from before precisions were recorded was embedded in float32.
-    precisions = list(identity.get("embedding_precisions", ["float32"]) if identity else [])
-    if embedder is not None and (to_embed or report.sentences_written):
+    precisions = list(previous.get("embedding_precisions", ["float32"]) if previous else [])
+    if embedder is not None and embedded:
         precisions.append(embedder.precision)
-    catalog.set_meta("identity", build_identity(settings, dimension, precisions))
+    catalog.set_meta("identity", build_identity(run.settings, dimension, precisions))
     catalog.set_meta(
         "built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "passages": len(all_passages)}
     )
     catalog.commit()
     catalog.close()
-    if vectors.count() != len(all_passages):
-        raise RuntimeError(
-            f"index check failed: {vectors.count()} vectors for "
-            f"{len(all_passages)} passages; the previous index is still in use"
-        )
-    del vectors
-    publish(index_dir, generation)
-    try:
-        drop_unused_collections(settings, index_dir)
-    except VectorServerUnavailable as err:
-        report.warnings.append(f"old collections not deleted yet (the next ingest will): {err}")
-    report.seconds["write"] += time.perf_counter() - started
-    return generation
+    return len(all_passages)
 
 
 def _embed_and_add(

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import FileResult, IngestReport, ingest_paths
+from ingest.pipeline import ingest_paths
+from ingest.report import FileResult, IngestReport
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from onrecord.settings import IngestSettings
