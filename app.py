@@ -32,7 +32,7 @@ from onrecord.ui.resources import (
     start_embedder,
 )
 from onrecord.ui.session import Exchange, history_for
-from onrecord.ui.sidebar import Choices, export_button, sidebar
+from onrecord.ui.sidebar import OVER_TIME_TOPIC, Choices, export_button, sidebar
 from onrecord.ui.status import LLM_HINT, status_line
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -76,6 +76,14 @@ def drop_auto_filters(exchange_id: str) -> None:
         state()["pending"] = Pending(
             item.question, False, replace_last=True, filters=item.user_filters, k=item.k
         )
+
+
+def show_timeline() -> None:
+    """The sidebar's "Over time" box: a timeline question on its topic (the speaker filter
+    of the sidebar applies)."""
+    topic = " ".join(str(st.session_state.get(OVER_TIME_TOPIC) or "").split())
+    if topic:
+        state()["pending"] = Pending(f"How has the position on {topic} changed over time?")
 
 
 def save_feedback(exchange_id: str) -> None:
@@ -164,7 +172,7 @@ def main() -> None:
     exchanges: list[Exchange] = session["exchanges"]
     st.title("OnRecord", anchor=False)
     index = open_index(settings, conversation=bool(exchanges))
-    choices, export_slot = sidebar(index, settings, new_conversation)
+    choices, export_slot = sidebar(index, settings, new_conversation, show_timeline)
     if index is not None:
         st.caption(status_line(index.stats, choices.mode, settings.llm.model))
     prompt = st.chat_input(

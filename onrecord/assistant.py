@@ -33,6 +33,7 @@ from onrecord.question_filters import inherit_filters, read_filters
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
 from onrecord.retrieval import search, stored_similarities
 from onrecord.settings import Settings
+from onrecord.timeline import build_timeline, compose_timeline_answer, timeline_topic
 from onrecord.timing import timed
 from onrecord.types import Answer, Request, SearchFilters, SearchHit, as_request
 
@@ -94,10 +95,19 @@ class Assistant:
         return answer
 
     def stream(self, request: Request | str, **options: Any) -> Iterator[str | Answer]:
-        """Text pieces while an LLM writes, then the final, verified ``Answer``."""
+        """Text pieces while an LLM writes, then the final, verified ``Answer``. A question
+        about how a position changed over time is answered by a timeline."""
         timings: dict[str, float] = {}
+        asked = as_request(request, options)
+        topic = timeline_topic(asked.question) if not asked.history else None
+        if topic:
+            with timed(timings, "total"):
+                answer = self.timeline(asked, topic)
+            answer.timings.update(timings)
+            yield answer
+            return
         with timed(timings, "total"):
-            answer = self.retrieve(request, **options)
+            answer = self.retrieve(asked)
             hits = answer.passages
             if not self._relevant(answer):
                 self._not_found(answer)
@@ -109,6 +119,25 @@ class Assistant:
                 self._quotes_answer(hits, answer)
         answer.timings.update(timings)
         yield answer
+
+    def timeline(self, request: Request | str, topic: str, per_event: int = 1) -> Answer:
+        """One entry per event where the speaker the question names (or the user's filter)
+        spoke about ``topic``, oldest first, as an answer with one citation per entry."""
+        asked = as_request(request, {})
+        answer = Answer(question=asked.question, text="", mode="quotes")
+        answer.query = topic
+        if asked.auto_filters:
+            answer.filters = self._filters(asked.question, asked.filters, answer)
+        else:
+            answer.filters = replace(asked.filters) if asked.filters else SearchFilters()
+        found = build_timeline(
+            self.reader, self.embedder, self.settings, topic, answer.filters, per_event
+        )
+        answer.timings.update(found.timings)
+        answer.timeline = found
+        answer.text, answer.citations = compose_timeline_answer(found)
+        answer.found = bool(found.entries)
+        return answer
 
     # --- steps ----------------------------------------------------------------------------
     def _checked_question(self, question: str, answer: Answer) -> str:

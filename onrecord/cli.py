@@ -13,13 +13,13 @@ import json
 import logging
 import os
 import sys
-from datetime import date
 from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from onrecord import payloads
+from onrecord.cli_args import build_parser
 from onrecord.settings import REPO_ROOT, Settings, load_settings
 from onrecord.sqlite_guard import ensure_modern_sqlite
 from onrecord.types import Request, SearchFilters
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_modern_sqlite()  # before any command imports chromadb
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = _parser().parse_args(argv)
+    args = build_parser(RUNS).parse_args(argv)
     from onrecord.index.open import INDEX_ERRORS  # heavy imports wait: --help must be instant
 
     wait, root = getattr(args, "wait", None), getattr(args, "root", None)  # ingest's flags
@@ -46,86 +46,6 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except INDEX_ERRORS as err:
         return _error(str(err), EXIT_INDEX)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="onrecord", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    ingest = commands.add_parser("ingest", help="parse transcripts and add them to the index")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    for flag, text in (
-        ("--prune", "drop indexed transcripts whose file was not among PATHs"),
-        ("--rebuild", "build the index from scratch (e.g. after changing the model)"),
-        ("--if-empty", "do nothing when the index already holds transcripts"),
-    ):
-        ingest.add_argument(flag, action="store_true", help=text)
-    ingest.add_argument("--root", type=Path, help="refuse paths resolving outside this folder")
-    wait = "if another ingest is writing the index, wait for it up to SECONDS (default: exit 3)"
-    ingest.add_argument("--wait", type=float, metavar="SECONDS", help=wait)
-    info = commands.add_parser("info", help="what the index holds and what built it")
-    search = commands.add_parser("search", help="best passages for a query (hybrid search)")
-    search.add_argument("query")
-    _add_filters(search, "number of passages", "speaker name, e.g. 'Psaki' or 'Vladimir Putin'")
-    ask = commands.add_parser("ask", help="answer a question with verified, attributed quotes")
-    ask.add_argument("question")
-    _add_filters(ask, "passages to retrieve", "only this speaker's words")
-    ask.add_argument("--history", type=Path, help="JSON list of {role, content} messages")
-    ask.add_argument("--mode", choices=["quotes", "llm"], help="default: llm when a key is set")
-    evaluate = _add_eval(commands)
-    _add_deploy(commands)
-    index = "index folder (default: vectorstore/ or ONRECORD_INDEX_DIR)"
-    runs = {ingest: _ingest, info: _info, search: _search, ask: _ask, evaluate: _eval}
-    as_json = {ingest: "print the report as JSON", evaluate: "print the summary as JSON"}
-    for sub, run in runs.items():  # each ends with --json and --index
-        sub.set_defaults(run=run)
-        sub.add_argument("--json", action="store_true", help=as_json.get(sub))
-        sub.add_argument("--index", type=Path, default=None, help=index)
-    return parser
-
-
-def _add_filters(sub: argparse.ArgumentParser, k_help: str, speaker_help: str) -> None:
-    sub.add_argument("-k", type=int, default=None, help=k_help)
-    sub.add_argument("--speaker", help=speaker_help)
-    sub.add_argument("--since", type=_iso_date, help="YYYY-MM-DD, inclusive")
-    sub.add_argument("--until", type=_iso_date, help="YYYY-MM-DD, inclusive")
-    sub.add_argument("--doc", action="append", dest="doc_ids", help="transcript id (repeat)")
-
-
-def _add_eval(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    sub = commands.add_parser("eval", help="score answers on a question set")
-    sub.add_argument("questions", type=Path, metavar="QUESTIONS", help=".jsonl or .csv")
-    sub.add_argument("--mode", choices=["quotes", "llm"])
-    sub.add_argument("-k", type=int, default=10, help="passages retrieved per question")
-    sub.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
-    sub.add_argument("--baseline", type=Path, help="a summary.json to compare with")
-    tolerance = "allowed drop of a rate against the baseline"
-    sub.add_argument("--tolerance", type=float, default=0.02, help=tolerance)
-    gate = "fail when METRIC (e.g. hit@5) is below VALUE (repeat)"
-    sub.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE", help=gate)
-    sub.add_argument("--limit", type=int, help="only the first N questions")
-    judge = "also grade answers with the LLM (prompts/judge.txt; needs a key)"
-    sub.add_argument("--judge", action="store_true", help=judge)
-    return sub
-
-
-def _add_deploy(commands: argparse._SubParsersAction) -> None:
-    about = "build an index artifact (manifest + checksum) for a deployed app"
-    text = "Ingest PATHs from scratch into a self-contained artifact that the app installs at "
-    text += "start when its index folder is empty (e.g. on Streamlit Community Cloud)."
-    deploy = commands.add_parser("build-deploy-index", help=about, description=text)
-    paths = "files or folders (default: data/sample, the bundled sample corpus)"
-    deploy.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=paths)
-    out = "artifact folder (default: deploy/index or ONRECORD_DEPLOY_INDEX)"
-    deploy.add_argument("--out", type=Path, help=out)
-    deploy.add_argument("--json", action="store_true", help="print the manifest as JSON")
-    deploy.set_defaults(run=_build_deploy_index, index=None)
-
-
-def _iso_date(value: str) -> str:
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
 
 
 def _error(message: str, code: int) -> int:
@@ -244,6 +164,35 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if run.failures:
         return EXIT_FAILED
     return EXIT_QUESTIONS_FAILED if run.summary["failed"] else EXIT_OK
+
+
+def _timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from onrecord.assistant import Assistant
+    from onrecord.embeddings import load_embedder
+    from onrecord.index.open import open_checked_index
+    from onrecord.timeline_export import timeline_dict, timeline_text
+
+    reader = open_checked_index(settings)
+    if args.speaker and not reader.matching_speakers(args.speaker):
+        speaker = f"no speaker matching {args.speaker!r} in the index (`onrecord info` lists them)"
+        return _error(speaker, EXIT_FAILED)
+    assistant = Assistant(settings, reader, load_embedder(settings.embedding))
+    filters = SearchFilters(args.speaker, args.since, args.until)
+    asked = Request(args.topic, filters=filters, auto_filters=False)
+    timeline = assistant.timeline(asked, args.topic, max(1, args.per_event)).timeline
+    print(_json(timeline_dict(timeline)) if args.json else timeline_text(timeline))
+    return EXIT_OK
+
+
+RUNS = {
+    "ingest": _ingest,
+    "info": _info,
+    "search": _search,
+    "ask": _ask,
+    "eval": _eval,
+    "timeline": _timeline,
+    "build-deploy-index": _build_deploy_index,
+}
 
 
 if __name__ == "__main__":

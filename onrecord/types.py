@@ -215,3 +215,6 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)  # LLM tokens, when an LLM was used
     closest: float = -1.0  # cosine of the closest passage among those fusion ranked first
+    # A question about change over time is answered by a timeline (``onrecord.timeline.
+    # Timeline``; typed loosely because this module sits below it): kept for its exports.
+    timeline: Any = None

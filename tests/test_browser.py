@@ -24,6 +24,7 @@ from tests.support.browser import (
     open_page,
     screenshot,
     streamlit_app,
+    wait_until_idle,
 )
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.page_text import squash
@@ -121,3 +122,42 @@ def test_injected_images_and_html_make_no_request(index_copy, tmp_path, embedder
         f"<script>fetch('http://127.0.0.1:{port}/leak5')</script>",
     ):
         assert literal in text
+
+
+def test_the_timeline_chart_shows_a_quote_on_hover_and_a_click_opens_its_card(index_copy, tmp_path):
+    with streamlit_app(index_copy, "", tmp_path) as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        open_page(page, url)
+        ask(page, "How has the position on China changed over time?")
+        assert page.get_by_text("How officials' words on China moved").count() == 1
+        chart = page.get_by_test_id("stVegaLiteChart").first
+        chart.scroll_into_view_if_needed()
+        dots = chart.locator("g.mark-symbol path")  # Streamlit draws this chart as SVG
+        dots.first.wait_for()
+        assert dots.count() == 3  # one per event: 2013, 2020 and 2024
+        tooltip = page.locator("#vg-tooltip-element")
+        found = None
+        for n in range(dots.count()):
+            dot = dots.nth(n).bounding_box()
+            assert dot
+            found = (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
+            page.mouse.move(*found)
+            page.wait_for_timeout(300)
+            if "visible" in (tooltip.get_attribute("class") or ""):
+                break
+            found = None
+        assert found, "no point of the chart shows a tooltip"
+        shown = squash(tooltip.inner_text())
+        cards = page.locator("[class*='st-key-card-']")
+        quotes = [squash(q).strip("“”") for q in cards.locator("blockquote").all_inner_texts()]
+        assert any(q[:40] in shown for q in quotes), shown  # the hover shows a cited quote
+        source = next(s for s in shown.split() if s.startswith("[") and s.endswith("]"))
+        page.mouse.click(*found)
+        wait_until_idle(page)
+        opened = page.locator("[class*='st-key-card-'] details[open]")
+        opened.first.wait_for(timeout=30_000)
+        assert opened.count() == 1
+        heading = squash(opened.first.locator("xpath=ancestor::*[contains(@class,'st-key-card-')]")
+                         .first.inner_text())  # fmt: skip
+        assert source in heading
+        assert page.get_by_test_id("stException").count() == 0

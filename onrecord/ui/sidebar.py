@@ -31,7 +31,10 @@ class Choices:
 
 
 def sidebar(
-    index: IndexView | None, settings: Settings, new_conversation: Callable[[], None]
+    index: IndexView | None,
+    settings: Settings,
+    new_conversation: Callable[[], None],
+    show_timeline: Callable[[], None] = lambda: None,
 ) -> tuple[Choices, DeltaGenerator]:
     """The sidebar's widgets, and a slot for the export button (filled once the page's
     answer is known, so that the file includes it)."""
@@ -47,6 +50,7 @@ def sidebar(
             export_slot = st.empty()
         if index is not None:
             choices = filter_widgets(index, settings)
+            over_time_widgets(show_timeline)
         mode_widgets(settings, choices)
     return choices, export_slot
 
@@ -80,6 +84,18 @@ def filter_widgets(index: IndexView, settings: Settings) -> Choices:
         speakers[speaker], date_filter(dates, bounds), [labels[p] for p in picked]
     )
     return Choices(filters=filters, k=k)
+
+
+OVER_TIME_TOPIC = "over-time-topic"
+
+
+def over_time_widgets(show_timeline: Callable[[], None]) -> None:
+    """A topic box: the chosen speaker's words on it, one entry per event, oldest first."""
+    st.subheader("Over time")
+    st.text_input("Topic", key=OVER_TIME_TOPIC, placeholder="e.g. NATO, gas prices")
+    st.button(
+        "Show how it moved", key="over-time", icon=":material/timeline:", on_click=show_timeline
+    )
 
 
 def mode_widgets(settings: Settings, choices: Choices) -> None:

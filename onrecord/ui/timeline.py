@@ -11,6 +11,21 @@ if TYPE_CHECKING:
     import altair as alt
 
 
+PICK = "pick"  # the chart's click selection: the citation clicked, e.g. {"n": "[2]"}
+
+
+def picked_citation(selection: object) -> int | None:
+    """The citation number clicked on the chart, from Streamlit's selection state."""
+    points = ((getattr(selection, "selection", None) or {}).get(PICK) or []) if selection else []
+    if not points and isinstance(selection, dict):
+        points = (selection.get("selection") or {}).get(PICK) or []
+    for point in points:
+        label = str(point.get("n", "")).strip("[]")
+        if label.isdigit():
+            return int(label)
+    return None
+
+
 def timeline_rows(citations: list[Citation]) -> list[dict]:
     """One row per dated citation; empty unless the citations span two dates or more."""
     rows = [
@@ -19,6 +34,7 @@ def timeline_rows(citations: list[Citation]) -> list[dict]:
             "date": c.date,
             "speaker": c.speaker,
             "event": c.title if len(c.title) <= 80 else c.title[:79] + "…",
+            "quote": c.quote if len(c.quote) <= 240 else c.quote[:239] + "…",
         }
         for c in citations
         if c.date
@@ -43,10 +59,14 @@ def timeline_chart(rows: list[dict]) -> alt.LayerChart:
             alt.Tooltip("speaker:N"),
             alt.Tooltip("date:T", format="%d %B %Y"),
             alt.Tooltip("event:N"),
+            alt.Tooltip("quote:N"),
         ],
     )
-    dots = base.mark_circle(size=140, opacity=0.85).encode(
-        color=alt.Color("speaker:N", legend=None)
+    pick = alt.selection_point(name=PICK, fields=["n"], on="click")
+    dots = (
+        base.mark_circle(size=140, opacity=0.85)
+        .encode(color=alt.Color("speaker:N", legend=None))
+        .add_params(pick)
     )
     labels = base.mark_text(dy=-14, fontSize=11).encode(text="n:N")
     return (dots + labels).properties(height=60 + 40 * len(speakers))

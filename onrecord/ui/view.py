@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onrecord.timeline_export import timeline_csv, timeline_markdown
 from onrecord.types import Answer, Citation
 from onrecord.ui import render
 from onrecord.ui.context import QuoteContext
 from onrecord.ui.export import exchange_markdown
 from onrecord.ui.filters import describe_filters
 from onrecord.ui.session import Exchange
-from onrecord.ui.timeline import timeline_chart, timeline_rows
+from onrecord.ui.timeline import picked_citation, timeline_chart, timeline_rows
 from onrecord.ui.why import passage_rows, timing_text
 
 CLOSEST_PASSAGES = 3
@@ -85,7 +86,8 @@ def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
         sources(item)
     elif answer.passages:
         closest_passages(answer)
-    timeline(answer.citations)
+    timeline(item)
+    timeline_exports(item)
     why(item)
     action_row(item, actions)
 
@@ -145,7 +147,9 @@ def card(item: Exchange, citation: Citation) -> None:
         st.markdown(render.quote_markdown(citation.quote))
         context = item.contexts.get(citation.n)
         if context is not None:
-            with st.expander("The question and the whole answer", icon=":material/article:"):
+            picked = picked_citation(st.session_state.get(chart_key(item))) == citation.n
+            label = "The question and the whole answer"
+            with st.expander(label, icon=":material/article:", expanded=picked):
                 context_body(citation, context)
 
 
@@ -187,11 +191,34 @@ def closest_passages(answer: Answer) -> None:
             st.markdown(render.block_quote(hit.text))
 
 
-def timeline(citations: list[Citation]) -> None:
-    rows = timeline_rows(citations)
+def timeline(item: Exchange) -> None:
+    """The cited statements on a time axis; hovering shows a quote, clicking opens its card."""
+    assert item.answer is not None
+    rows = timeline_rows(item.answer.citations)
     if rows:
-        st.caption("When each cited statement was made")
-        st.altair_chart(timeline_chart(rows), width="stretch")
+        st.caption("When each cited statement was made (click a point to open its source)")
+        chart = timeline_chart(rows)
+        st.altair_chart(chart, width="stretch", on_select="rerun", key=chart_key(item))
+
+
+def chart_key(item: Exchange) -> str:
+    return f"chart-{item.id}"
+
+
+def timeline_exports(item: Exchange) -> None:
+    """Markdown and CSV downloads of an answer that is a timeline."""
+    found = item.answer.timeline if item.answer is not None else None
+    if not found or not found.entries:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for label, data, kind, ext in (
+            ("Timeline (Markdown)", timeline_markdown(found), "text/markdown", "md"),
+            ("Timeline (CSV)", timeline_csv(found), "text/csv", "csv"),
+        ):
+            st.download_button(
+                label, data, file_name=f"onrecord-timeline.{ext}", mime=kind,
+                key=f"timeline-{ext}-{item.id}", icon=":material/download:",
+            )  # fmt: skip
 
 
 def why(item: Exchange) -> None:

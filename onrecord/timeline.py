@@ -1,0 +1,164 @@
+"""How a position moved: one speaker's words on one topic, one entry per event, oldest first.
+
+Answers come from the top few passages, which usually sit in one or two press conferences.
+A timeline searches the whole archive instead and keeps the best passage *per transcript*
+whose calibrated relevance to the topic passes the answer gate, so no single event can fill
+the list. Each entry quotes the best run of that passage, verified against the transcript,
+with the journalist's question it answered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from onrecord.citations import citation_for
+from onrecord.constants import NOT_FOUND
+from onrecord.embeddings import Embedder
+from onrecord.index.reader import IndexReader
+from onrecord.names import spoken_name
+from onrecord.quotes_answer import choose_quotes, human_date
+from onrecord.retrieval import search, stored_similarities
+from onrecord.settings import Settings
+from onrecord.timing import timed
+from onrecord.types import Citation, Role, SearchFilters, SearchHit
+
+# Passages ordered by relevance before the best per event is kept (see bench/timeline.py).
+DEPTH = 300
+# Sentences of an event's passage embedded to pick its quote when none were stored at ingest
+# (those with most of the topic's words first): a timeline quotes many events at once.
+SENTENCES_PER_EVENT = 6
+
+
+@dataclass
+class TimelineEntry:
+    """One event: its best quote on the topic and the question it answered."""
+
+    citation: Citation
+    question: str  # the journalist's question the quoted answer follows ("" when none)
+    relevance: float
+
+    @property
+    def date(self) -> str | None:
+        return self.citation.date
+
+
+@dataclass
+class Timeline:
+    topic: str
+    filters: SearchFilters
+    entries: list[TimelineEntry]
+    transcripts_searched: int  # transcripts the filters leave: what completeness is out of
+    events_matched: int  # transcripts with a passage above the gate (before --per-event)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_timeline(
+    reader: IndexReader,
+    embedder: Embedder,
+    settings: Settings,
+    topic: str,
+    filters: SearchFilters,
+    per_event: int = 1,
+) -> Timeline:
+    """The timeline of ``topic`` under ``filters`` (speaker, dates), oldest event first."""
+    timings: dict[str, float] = {}
+    deep = settings.search.model_copy(
+        update={"relevance_depth": DEPTH, "candidates": max(settings.search.candidates, DEPTH)}
+    )
+    with timed(timings, "search"):
+        hits = search(reader, embedder, topic, filters, deep, k=DEPTH, timings=timings)
+    gate = settings.answer.min_answer_relevance
+    by_event: dict[str, list[SearchHit]] = {}
+    for hit in hits:  # best first
+        if hit.role is Role.OFFICIAL and (hit.relevance or 0.0) >= gate:
+            by_event.setdefault(hit.doc_id, []).append(hit)
+    with timed(timings, "quotes"):
+        entries = [
+            entry
+            for event in by_event.values()
+            for entry in _entries(topic, event[:per_event], embedder, reader)
+        ]
+    entries.sort(key=lambda e: (e.date or "", e.citation.doc_id, e.citation.start))
+    for n, entry in enumerate(entries, 1):
+        entry.citation = replace(entry.citation, n=n)
+    return Timeline(topic, filters, entries, _transcripts(reader, filters), len(by_event), timings)
+
+
+def _entries(
+    topic: str, hits: list[SearchHit], embedder: Embedder, reader: IndexReader
+) -> list[TimelineEntry]:
+    """The best run of each hit, as an entry (numbered later, in date order)."""
+    vector = embedder.embed([topic])[0]
+    known = stored_similarities(reader, vector, hits)
+
+    def similarity(texts: list[str]) -> list[float]:
+        return [float(v) for v in embedder.embed(texts) @ vector]
+
+    entries = []
+    for hit in hits:
+        choices = choose_quotes(
+            topic, [hit], similarity, reader.lexical.term_weight, SENTENCES_PER_EVENT, known
+        )
+        for choice in choices[:1]:
+            quote = hit.text[choice.start - hit.start : choice.end - hit.start]
+            citation = citation_for(0, hit, choice.start, choice.end, quote)
+            entries.append(TimelineEntry(citation, hit.question, hit.relevance or 0.0))
+    return entries
+
+
+def _transcripts(reader: IndexReader, filters: SearchFilters) -> int:
+    """How many transcripts hold a passage that passes ``filters``."""
+    mask = reader.filter_mask(filters)
+    return len(reader.docs) if mask is None else len(np.unique(reader.doc_of[mask]))
+
+
+# "How has Putin's position on NATO changed?", "Has Psaki's line on Afghanistan shifted?",
+# "Lavrov on the CSTO over the years": a question about change over time.
+_OVER_TIME = re.compile(
+    r"\b(?:how\s+(?:has|have|did)\b.*\b(?:position|line|stance|view|views|tone|rhetoric|"
+    r"thinking|policy)\b.*\b(?:chang|shift|evolv|mov|develop)\w*"
+    r"|(?:has|have)\b.*\b(?:position|line|stance|view|views|tone)\b.*\b(?:chang|shift|evolv|"
+    r"mov)\w*"
+    r"|over\s+(?:the\s+)?(?:years|time|decade)"
+    r"|through\s+the\s+years)\b",
+    re.I,
+)
+_TOPIC = re.compile(
+    r"\b(?:on|about|towards?|regarding)\s+(?P<topic>.+?)(?:\s+(?:changed|shifted|evolved|"
+    r"moved|developed|over\s+(?:the\s+)?(?:years|time|decade)|through\s+the\s+years|since\b"
+    r".*|between\b.*)|\s*\?|$)",
+    re.I,
+)
+
+
+def timeline_topic(question: str) -> str | None:
+    """The topic of a question asking how a position changed over time, else None."""
+    if not _OVER_TIME.search(question):
+        return None
+    found = _TOPIC.search(question)
+    if not found:
+        return None
+    topic = found.group("topic").strip(" ?.,")
+    return topic or None
+
+
+def compose_timeline_answer(timeline: Timeline) -> tuple[str, list[Citation]]:
+    """The answer a chat shows: a lead saying what was searched and how much matched, then
+    one dated entry per event with its quote ``[n]``; the fixed sentence when none."""
+    if not timeline.entries:
+        return NOT_FOUND, []
+    speakers = list(dict.fromkeys(e.citation.speaker for e in timeline.entries))
+    whose = f"{spoken_name(speakers[0])}'s" if len(speakers) == 1 else "officials'"
+    events = f"{len(timeline.entries)} event{'s' if len(timeline.entries) > 1 else ''}"
+    lead = (
+        f"How {whose} words on {timeline.topic} moved, oldest first: {events} "
+        f"({timeline.transcripts_searched} transcripts searched)."
+    )
+    lines = [lead]
+    for entry in timeline.entries:
+        c = entry.citation
+        lines += ["", f"**{human_date(c.date)}**, {c.who} ({c.title}):", f"> “{c.quote}” [{c.n}]"]
+    return "\n".join(lines), [e.citation for e in timeline.entries]
