@@ -59,7 +59,7 @@ from onrecord.embeddings import Embedder, load_embedder  # noqa: E402
 from onrecord.fusion import reciprocal_rank_fusion  # noqa: E402
 from onrecord.index.lexical import LexicalIndex  # noqa: E402
 from onrecord.index.reader import IndexReader  # noqa: E402
-from onrecord.metrics import Span, aggregate, first_hit_ranks, locate_quote, span_hits  # noqa: E402
+from onrecord.metrics import Span, aggregate, exact_span, first_hit_ranks, span_hits  # noqa: E402
 from onrecord.retrieval import search  # noqa: E402
 from onrecord.settings import REPO_ROOT, EmbeddingSettings, Settings  # noqa: E402
 from onrecord.types import Answer, Passage, SearchFilters  # noqa: E402
@@ -190,7 +190,7 @@ def gold_spans(questions: Sequence[dict], text_of: Callable[[str], str | None]) 
             text = text_of(item["doc_id"])
             if text is None:
                 raise SystemExit(f"{q['id']}: gold document {item['doc_id']} is not in the corpus")
-            found = locate_quote(text, item["quote"])
+            found = exact_span(text, item["quote"])
             if found is None:
                 raise SystemExit(f"{q['id']}: gold quote not found in {item['doc_id']}")
             spans.append((item["doc_id"], *found))

@@ -38,6 +38,7 @@ from onrecord.index.identity import build_identity, check_identity
 from onrecord.index.lexical import LexicalIndex, lexical_fields
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
+from onrecord.timing import timed
 from onrecord.types import Passage
 
 EMBED_CHUNK = 512  # passages embedded (length-sorted) and written per step
@@ -74,17 +75,30 @@ def ingest_paths(
     progress: bool = True,
 ) -> IngestReport:
     """Ingest files and folders into ``settings.index_dir``; see the module docstring."""
-    started = time.perf_counter()
     report = IngestReport()
+    with timed(report.seconds, "total"):
+        _ingest(paths, settings, report, prune, rebuild, embedder, progress)
+    return report
+
+
+def _ingest(
+    paths: list[Path],
+    settings: Settings,
+    report: IngestReport,
+    prune: bool,
+    rebuild: bool,
+    embedder: Embedder | None,
+    progress: bool,
+) -> None:
     index_dir = settings.index_dir
     with WriterLock(index_dir, wait=settings.ingest.lock_wait):
-        current = current_generation(index_dir)
-        remove_unpublished(index_dir, current)
-        base = current if not rebuild else None
-        previous = _previous(base, settings, embedder)
-        drop_unused_collections(settings, index_dir)  # left by a killed ingest (server mode)
-        parsed = read_and_parse(paths, settings, previous.hashes, report, progress)
-        report.seconds["parse"] = time.perf_counter() - started
+        with timed(report.seconds, "parse"):
+            current = current_generation(index_dir)
+            remove_unpublished(index_dir, current)
+            base = current if not rebuild else None
+            previous = _previous(base, settings, embedder)
+            drop_unused_collections(settings, index_dir)  # left by a killed ingest (server)
+            parsed = read_and_parse(paths, settings, previous.hashes, report, progress)
         if prune:
             report.removed = _removed(report, previous)
         changed = [p for p in parsed if p.status != "unchanged"]
@@ -94,8 +108,6 @@ def ingest_paths(
         elif current:
             report.generation = current.name
     _totals(index_dir, report)
-    report.seconds["total"] = time.perf_counter() - started
-    return report
 
 
 def _previous(generation: Path | None, settings: Settings, embedder: Embedder | None) -> _Previous:
@@ -129,32 +141,30 @@ def _removed(report: IngestReport, previous: _Previous) -> list[str]:
 def _write_generation(run: _Run, current: Path | None, changed: list[Parsed]) -> Path:
     """Copy ``current`` (or start afresh), apply the changes, embed what is new, check the
     result and publish it; the new generation."""
-    started = time.perf_counter()
     settings, report = run.settings, run.report
-    generation = new_generation(settings.index_dir, copy_from=current)
-    catalog = Catalog(layout.catalog_path(generation))
-    vectors = open_for_writing(settings, settings.index_dir, generation, catalog)
-    to_embed = _apply_changes(catalog, vectors, changed, report.removed)
-    want_sentences = bool(
-        settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
-    )
-    report.seconds["write"] = time.perf_counter() - started
-    embedder = _embed_new(run, catalog, vectors, to_embed, want_sentences)
-    started = time.perf_counter()
-    embedded = bool(to_embed or report.sentences_written)
-    passages = _finish(run, generation, catalog, embedder, embedded)
-    if vectors.count() != passages:
-        raise RuntimeError(
-            f"index check failed: {vectors.count()} vectors for "
-            f"{passages} passages; the previous index is still in use"
+    with timed(report.seconds, "write", add=True):
+        generation = new_generation(settings.index_dir, copy_from=current)
+        catalog = Catalog(layout.catalog_path(generation))
+        vectors = open_for_writing(settings, settings.index_dir, generation, catalog)
+        to_embed = _apply_changes(catalog, vectors, changed, report.removed)
+        want_sentences = bool(
+            settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
         )
-    del vectors
-    publish(settings.index_dir, generation)
-    try:
-        drop_unused_collections(settings, settings.index_dir)
-    except VectorServerUnavailable as err:
-        report.warnings.append(f"old collections not deleted yet (the next ingest will): {err}")
-    report.seconds["write"] += time.perf_counter() - started
+    embedder = _embed_new(run, catalog, vectors, to_embed, want_sentences)
+    with timed(report.seconds, "write", add=True):
+        embedded = bool(to_embed or report.sentences_written)
+        passages = _finish(run, generation, catalog, embedder, embedded)
+        if vectors.count() != passages:
+            raise RuntimeError(
+                f"index check failed: {vectors.count()} vectors for "
+                f"{passages} passages; the previous index is still in use"
+            )
+        del vectors
+        publish(settings.index_dir, generation)
+        try:
+            drop_unused_collections(settings, settings.index_dir)
+        except VectorServerUnavailable as err:
+            report.warnings.append(f"old collections not deleted yet (the next ingest will): {err}")
     return generation
 
 
@@ -233,23 +243,18 @@ def _embed_and_add(
     progress: bool,
 ) -> None:
     """Embed length-sorted chunks (similar lengths batch with little padding) and write each."""
-    embed_seconds = write_seconds = 0.0
     calls_before = embedder.calls if embedder else 0
     ordered = sorted(to_embed, key=lambda p: len(p.embed_text))
     with tqdm(total=len(ordered), desc="embedding", unit="passage", disable=not progress) as bar:
         for offset in range(0, len(ordered), EMBED_CHUNK):
             chunk = ordered[offset : offset + EMBED_CHUNK]
-            t0 = time.perf_counter()
-            vecs = embedder.embed([p.embed_text for p in chunk])  # type: ignore[union-attr]
-            t1 = time.perf_counter()
-            vectors.add(chunk, vecs)
-            write_seconds += time.perf_counter() - t1
-            embed_seconds += t1 - t0
+            with timed(report.seconds, "embed", add=True):
+                vecs = embedder.embed([p.embed_text for p in chunk])  # type: ignore[union-attr]
+            with timed(report.seconds, "write", add=True):
+                vectors.add(chunk, vecs)
             bar.update(len(chunk))
     report.passages_written = len(ordered)
     report.embedding_calls = (embedder.calls - calls_before) if embedder else 0
-    report.seconds["embed"] = embed_seconds
-    report.seconds["write"] = report.seconds.get("write", 0.0) + write_seconds
 
 
 def _totals(index_dir: Path, report: IngestReport) -> None:

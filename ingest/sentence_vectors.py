@@ -11,7 +11,6 @@ Passages are taken a group at a time, and each group's sentences are embedded sh
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from tqdm import tqdm
 from onrecord.embeddings import Embedder
 from onrecord.index.catalog import Catalog, SentenceVectors
 from onrecord.sentences import sentence_embed_text, sentence_spans
+from onrecord.timing import timed
 from onrecord.types import Passage
 
 PASSAGES_PER_GROUP = 500
@@ -59,9 +59,10 @@ def _embed_group(
 ) -> int:
     split = [passage_sentences(p) for p in group]
     distinct = sorted({t for _, texts in split for t in texts}, key=len)
-    started = time.perf_counter()
-    vectors = embedder.embed(distinct) if distinct else np.zeros((0, embedder.dimension))
-    report.seconds += time.perf_counter() - started
+    took: dict[str, float] = {}
+    with timed(took, "embed"):
+        vectors = embedder.embed(distinct) if distinct else np.zeros((0, embedder.dimension))
+    report.seconds += took["embed"]
     row_of = {text: row for row, text in enumerate(distinct)}
     for passage, (spans, texts) in zip(group, split, strict=True):
         rows = [row_of[t] for t in texts]

@@ -21,7 +21,7 @@ MIN_COVER = 0.5  # share of the gold quote's characters a retrieved span must co
 AGGREGATE_KEYS = ("hit@1", "hit@5", "hit@10", "recall@5", "mrr@10")
 
 
-def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
+def exact_span(text: str, quote: str) -> tuple[int, int] | None:
     """``(start, end)`` of the first exact occurrence of ``quote`` in ``text``, or None.
 
     Byte-for-byte: no normalisation of whitespace, quotes or dashes. An empty quote is

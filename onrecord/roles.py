@@ -106,3 +106,6 @@ ROLE_WORDS = frozenset(
     "official officials spokesperson spokesman spokeswoman moderator participant representative "
     "speaker administrator coordinator adviser advisor operator".split()
 )
+
+# Labels of a question turn that name no one: the card then says "The question" instead.
+GENERIC_QUESTION_LABELS = frozenset({"q", "question", "journalist", "reporter", "media"})

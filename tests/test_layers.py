@@ -4,7 +4,7 @@ no layer has an import cycle.
 
 Layers, low to high:
 
-0. core: types, settings, constants;
+0. core: types, settings, constants, timing;
 1. text: names, roles, sentences, words (read by ingest and at ask time alike);
 2. index: storage (``onrecord/index/``) and the embedding model and SQLite adapters it uses;
 3. ingest (``ingest/``, writes) beside the ask side (the rest of ``onrecord/``, reads);
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-CORE = {"onrecord.types", "onrecord.settings", "onrecord.constants"}
+CORE = {"onrecord.types", "onrecord.settings", "onrecord.constants", "onrecord.timing"}
 TEXT = {"onrecord.names", "onrecord.roles", "onrecord.sentences", "onrecord.words"}
 INDEX_ADAPTERS = {"onrecord.embeddings", "onrecord.sqlite_guard"}
 SHELLS = {"onrecord.cli", "onrecord.__main__", "app"}

@@ -6,9 +6,9 @@ import pytest
 
 from onrecord.metrics import (
     aggregate,
+    exact_span,
     first_hit_ranks,
     hit_at,
-    locate_quote,
     overlap,
     question_scores,
     recall_at,
@@ -26,20 +26,20 @@ ELSEWHERE = ("doc3", 100, 140)  # same offsets, another document
 def test_locate_quote_gives_exact_offsets() -> None:
     text = "Q: Will you?\nMR. KIRBY:  Yes\u00a0\u2014 we will.\n"
     quote = "Yes\u00a0\u2014 we will."
-    assert locate_quote(text, quote) == (25, 39)
+    assert exact_span(text, quote) == (25, 39)
     assert text[25:39] == quote
 
 
 def test_locate_quote_is_byte_for_byte() -> None:
     text = "He said\u00a0yes. It\u2019s done."
-    assert locate_quote(text, "said yes") is None  # plain space vs U+00A0
-    assert locate_quote(text, "It's done") is None  # straight vs curly apostrophe
-    assert locate_quote(text, "") is None
-    assert locate_quote(text, "It\u2019s") == (13, 17)
+    assert exact_span(text, "said yes") is None  # plain space vs U+00A0
+    assert exact_span(text, "It's done") is None  # straight vs curly apostrophe
+    assert exact_span(text, "") is None
+    assert exact_span(text, "It\u2019s") == (13, 17)
 
 
 def test_locate_quote_returns_first_occurrence() -> None:
-    assert locate_quote("abcabc", "bc") == (1, 3)
+    assert exact_span("abcabc", "bc") == (1, 3)
 
 
 # --- one span against one gold span ---------------------------------------------------------

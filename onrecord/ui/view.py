@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onrecord.roles import GENERIC_QUESTION_LABELS
 from onrecord.timeline_export import timeline_csv, timeline_markdown
 from onrecord.types import Answer, Citation
 from onrecord.ui import render
@@ -168,9 +169,6 @@ def context_body(citation: Citation, context: QuoteContext) -> None:
         f"Transcript {render.escape_markdown(citation.doc_id)}, characters "
         f"{citation.start}–{citation.end}"
     )
-
-
-GENERIC_QUESTION_LABELS = frozenset({"q", "question", "journalist", "reporter", "media"})
 
 
 def question_heading(label: str) -> str:
