@@ -6,7 +6,7 @@ Each entry of ``SHAPING`` counts where its fields say:
 - ``identity``: recorded in the index identity (catalog meta, copied into a deploy artifact's
   manifest) and hashed into its ``identity_hash``. Opening an index checks that the record
   still hashes to its ``identity_hash``; a deploy artifact is installed only where the running
-  code and settings give the same hash.
+  code and settings would record the same entries and the same hash.
 - ``vectors``: a change makes the stored vectors unusable: the index is refused until it is
   re-ingested.
 - ``content``: its key in each transcript's content hash; a change re-chunks every
