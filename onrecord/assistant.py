@@ -26,7 +26,7 @@ from onrecord.followup import (
 from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient, LLMError
-from onrecord.llm_mode import stream_llm_answer
+from onrecord.llm_mode import stream_llm_answer, timeline_summary
 from onrecord.prompts import render
 from onrecord.query import unknown_names
 from onrecord.question_filters import inherit_filters, read_filters
@@ -137,6 +137,11 @@ class Assistant:
         answer.timeline = found
         answer.text, answer.citations = compose_timeline_answer(found)
         answer.found = bool(found.entries)
+        if found.entries and self.settings.effective_mode(asked.mode) == "llm":
+            summary, warnings = timeline_summary(self.chat, self.reader, found)
+            answer.warnings += warnings
+            if summary:
+                answer.text, answer.mode = f"{summary}\n\n{answer.text}", "llm"
         return answer
 
     # --- steps ----------------------------------------------------------------------------

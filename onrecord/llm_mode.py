@@ -7,6 +7,7 @@ quote is not verbatim or not attributed to who said it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator, Iterator
 
 from onrecord.constants import NOT_FOUND
@@ -16,10 +17,12 @@ from onrecord.llm_client import ChatClient, Completion, LLMError
 from onrecord.prompt_guard import PromptGuard
 from onrecord.prompts import render
 from onrecord.settings import Settings
+from onrecord.timeline import Timeline
 from onrecord.timing import timed
 from onrecord.types import Answer, SearchHit
 
 FALLBACK = "Showing the quotes-mode answer instead."
+_MARKER = re.compile(r"\[(\d+)\]")
 # Writes the quotes-mode answer into the Answer: what the user sees when the model's is refused.
 Fallback = Callable[[list[SearchHit], Answer], None]
 
@@ -91,3 +94,37 @@ def _complete(
 
 def system_prompt() -> str:
     return render("answer_system", not_found=NOT_FOUND)
+
+
+SUMMARY_ROOM = 12_000  # characters of passages an LLM summary of a timeline is written from
+
+
+def timeline_summary(
+    chat: ChatClient, reader: IndexReader, timeline: Timeline
+) -> tuple[str | None, list[str]]:
+    """A short model summary of how the position moved, each ``[n]`` an entry of
+    ``timeline``, its quotes checked word for word; ``(None, warnings)`` when the call fails
+    or the summary fails a check (the timeline is then shown alone)."""
+    hits = [entry.hit for entry in timeline.entries]
+    block, used = passages_block(hits, SUMMARY_ROOM)
+    hits = hits[:used]
+    speakers = list(dict.fromkeys(hit.speaker for hit in hits))
+    who = speakers[0] if len(speakers) == 1 else "officials"
+    user = render("timeline_summary", passages=block, speaker=who, topic=timeline.topic)
+    system = system_prompt()
+    try:
+        written = chat.complete(system, user).text
+    except LLMError as err:
+        return None, [f"{err} The timeline is shown without a summary."]
+    leak = PromptGuard(system, allowed=[NOT_FOUND]).leak(written)
+    transcripts = {h.doc_id: reader.catalog.transcript_text(h.doc_id) or "" for h in hits}
+    checked = check_llm_answer(written, hits, transcripts)
+    problems = [leak] if leak else checked.problems
+    if problems or checked.refused:
+        why = "; ".join(problems) or "the model found nothing to say"
+        return None, [f"LLM summary left out: {why}."]
+    entry_of = {}
+    for entry in timeline.entries:  # a summary's source is the first entry of its event
+        entry_of.setdefault(entry.citation.doc_id, entry.citation.n)
+    number = {c.n: entry_of[c.doc_id] for c in checked.citations}
+    return _MARKER.sub(lambda m: f"[{number[int(m.group(1))]}]", checked.text), []

@@ -12,6 +12,7 @@ PLACEHOLDERS = {
     "answer_user": {"passages", "question"},
     "condense": {"history", "question"},
     "judge": {"question", "reference", "answer", "sources"},
+    "timeline_summary": {"passages", "speaker", "topic"},
 }
 
 

@@ -39,6 +39,7 @@ class TimelineEntry:
     citation: Citation
     question: str  # the journalist's question the quoted answer follows ("" when none)
     relevance: float
+    hit: SearchHit  # the passage quoted (what an LLM summary is written from)
 
     @property
     def date(self) -> str | None:
@@ -105,7 +106,7 @@ def _entries(
         for choice in choices[:1]:
             quote = hit.text[choice.start - hit.start : choice.end - hit.start]
             citation = citation_for(0, hit, choice.start, choice.end, quote)
-            entries.append(TimelineEntry(citation, hit.question, hit.relevance or 0.0))
+            entries.append(TimelineEntry(citation, hit.question, hit.relevance or 0.0, hit))
     return entries
 
 

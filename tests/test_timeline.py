@@ -6,17 +6,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from onrecord.assistant import Assistant
 from onrecord.constants import NOT_FOUND
 from onrecord.index.reader import IndexReader
 from onrecord.settings import Settings
 from onrecord.timeline import timeline_topic
 from onrecord.timeline_export import timeline_csv, timeline_markdown
 from tests.support.apptest import ask, last, start
+from tests.support.fake_openai import Reply
+from tests.support.replies import passage_answer
 from tests.test_cli import onrecord
 
 LNG = "the cost of production and delivery of liquefied natural gas from the United States"
@@ -133,3 +137,42 @@ def test_the_sidebar_over_time_box_and_an_empty_timeline_without_a_chart(monkeyp
     ask(app, "How has Psaki's position on the Winter Olympics in Sochi changed?")
     assert last(app).answer.text == NOT_FOUND and not last(app).answer.citations
     assert len(app.get("vega_lite_chart")) == 1  # the first answer's only: none for this one
+
+
+def summarising(body: dict) -> Reply:
+    """A model that summarises a timeline: quotes passage [1] exactly and cites the last."""
+    prompt = body["messages"][-1]["content"]
+    last_n = max(int(n) for n in re.findall(r"<<<PASSAGE \[(\d+)\]", prompt))
+    first = re.split(r"(?<=[.!?])\s", passage_answer(body, 1), maxsplit=1)[0]
+    return Reply.text(
+        f"At first he said “{first}” [1]. Later he spoke of routes to Europe [{last_n}]."
+    )
+
+
+def test_llm_mode_puts_a_checked_summary_above_the_timeline(sample_index, embedder, fake_openai):
+    settings = Settings(
+        index_dir=sample_index, openai_api_key="sk-test", openai_base_url=fake_openai.base_url
+    )
+    fake_openai.responder = summarising
+    reader = IndexReader.open(sample_index, settings)
+    answer = Assistant(settings, reader, embedder).answer(
+        "How has Putin's position on gas changed?"
+    )
+    assert answer.mode == "llm" and answer.warnings == []
+    summary = answer.text.split("\n\nHow Vladimir Putin's words on gas moved", 1)[0]
+    entries = answer.timeline.entries
+    prompt = fake_openai.chat_requests[-1]["body"]["messages"][-1]["content"]
+    assert "Vladimir Putin spoke about gas" in prompt
+    given = [int(n) for n in re.findall(r"<<<PASSAGE \[(\d+)\]", prompt)]
+    assert given == list(range(1, len(given) + 1)) and len(given) <= len(entries)
+    assert entries[given[-1] - 1].hit.text in prompt  # passage [n] is entry n
+    assert f"[{given[-1]}]" in summary and "[1]" in summary  # each claim cites an entry
+    first_sentence = re.split(r"(?<=[.!?])\s", entries[0].hit.text, maxsplit=1)[0]
+    assert f"“{first_sentence}” [1]" in summary  # the quote, checked, kept verbatim
+    # A summary quoting words that are not in the passages is left out, with a warning.
+    fake_openai.responder = lambda body: Reply.text("He said “gas is free for all” [1].")
+    refused = Assistant(settings, reader, embedder).answer(
+        "How has Putin's position on gas changed?"
+    )
+    assert refused.text.startswith("How Vladimir Putin's words on gas moved")
+    assert refused.warnings and refused.warnings[0].startswith("LLM summary left out:")
