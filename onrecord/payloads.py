@@ -19,7 +19,7 @@ INFO_SPEAKERS = 30  # speakers listed by `onrecord info` (--json lists all)
 
 
 class IngestReport(Protocol):
-    """What the ingest payload reads of an ``ingest.pipeline.IngestReport``: described here,
+    """What the ingest payload reads of an ``ingest.report.IngestReport``: described here,
     not imported, as the ask side of the library does not import ingest (nor it this)."""
 
     files: list[Any]  # FileResult: path, status, reason, warnings
