@@ -25,8 +25,12 @@ from onrecord.settings import Settings
 from onrecord.timing import timed
 from onrecord.types import Citation, Role, SearchFilters, SearchHit
 
-# Passages ordered by relevance before the best per event is kept (see bench/timeline.py).
+# Passages ordered by relevance before the best per event is kept: the search starts this
+# deep and goes twice as deep while its deepest candidates still pass the gate (a speaker who
+# answers on a topic at every briefing has more of them), up to MAX_DEPTH (bench/timeline.py).
 DEPTH = 300
+MAX_DEPTH = 2400
+TAIL = 50  # the deepest candidates (in fused order) that decide whether to go deeper
 # Sentences of an event's passage embedded to pick its quote when none were stored at ingest
 # (those with most of the topic's words first): a timeline quotes many events at once.
 SENTENCES_PER_EVENT = 6
@@ -66,12 +70,10 @@ def build_timeline(
 ) -> Timeline:
     """The timeline of ``topic`` under ``filters`` (speaker, dates), oldest event first."""
     timings: dict[str, float] = {}
-    deep = settings.search.model_copy(
-        update={"relevance_depth": DEPTH, "candidates": max(settings.search.candidates, DEPTH)}
-    )
-    with timed(timings, "search"):
-        hits = search(reader, embedder, topic, filters, deep, k=DEPTH, timings=timings)
     gate = settings.answer.min_answer_relevance
+    with timed(timings, "search"):
+        vector = embedder.embed([topic])[0]
+        hits = _deep_search(reader, embedder, settings, topic, vector, filters, timings)
     by_event: dict[str, list[SearchHit]] = {}
     for hit in hits:  # best first
         if hit.role is Role.OFFICIAL and (hit.relevance or 0.0) >= gate:
@@ -80,7 +82,7 @@ def build_timeline(
         entries = [
             entry
             for event in by_event.values()
-            for entry in _entries(topic, event[:per_event], embedder, reader)
+            for entry in _entries(topic, vector, event[:per_event], embedder, reader)
         ]
     entries.sort(key=lambda e: (e.date or "", e.citation.doc_id, e.citation.start))
     for n, entry in enumerate(entries, 1):
@@ -88,11 +90,32 @@ def build_timeline(
     return Timeline(topic, filters, entries, _transcripts(reader, filters), len(by_event), timings)
 
 
+def _deep_search(
+    reader: IndexReader,
+    embedder: Embedder,
+    settings: Settings,
+    topic: str,
+    vector: np.ndarray,
+    filters: SearchFilters,
+    timings: dict[str, float],
+) -> list[SearchHit]:
+    """Candidates ordered by relevance, as deep as the topic needs (see ``DEPTH``)."""
+    gate, depth = settings.answer.min_answer_relevance, DEPTH
+    while True:
+        deep = settings.search.model_copy(
+            update={"relevance_depth": depth, "candidates": max(settings.search.candidates, depth)}
+        )
+        hits = search(reader, embedder, topic, filters, deep, depth, timings, vector)
+        tail = sorted(hits, key=lambda h: -h.score)[-TAIL:]  # the deepest in fused order
+        if len(hits) < depth or depth >= MAX_DEPTH or all((h.relevance or 0) < gate for h in tail):
+            return hits
+        depth *= 2
+
+
 def _entries(
-    topic: str, hits: list[SearchHit], embedder: Embedder, reader: IndexReader
+    topic: str, vector: np.ndarray, hits: list[SearchHit], embedder: Embedder, reader: IndexReader
 ) -> list[TimelineEntry]:
     """The best run of each hit, as an entry (numbered later, in date order)."""
-    vector = embedder.embed([topic])[0]
     known = stored_similarities(reader, vector, hits)
 
     def similarity(texts: list[str]) -> list[float]:
