@@ -10,15 +10,7 @@ import sys
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from tests.conftest import FIXTURES
-
-
-def onrecord(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "onrecord.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.support.cli import onrecord
 
 
 def test_ingest_prints_summary_and_is_idempotent(tmp_path):

@@ -114,6 +114,3 @@ def test_the_layer_map_knows_the_modules_it_names():
     modules = set(product_modules())
     named = CORE | TEXT | INDEX_ADAPTERS | {"onrecord.cli", "app"}
     assert named <= modules, named - modules
-    # A rule that cannot fail is no rule: an upward edge is reported.
-    assert layer("onrecord.index.reader") < layer("onrecord.cli")
-    assert layer("ingest.pipeline")[1] != layer("onrecord.assistant")[1]

@@ -19,9 +19,9 @@ from onrecord.settings import Settings
 from onrecord.timeline import timeline_topic
 from onrecord.timeline_export import timeline_csv, timeline_markdown
 from tests.support.apptest import ask, last, start
+from tests.support.cli import onrecord
 from tests.support.fake_openai import Reply
 from tests.support.replies import passage_answer
-from tests.test_cli import onrecord
 
 LNG = "the cost of production and delivery of liquefied natural gas from the United States"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,12 +15,10 @@ if TYPE_CHECKING:
 PICK = "pick"  # the chart's click selection: the citation clicked, e.g. {"n": "[2]"}
 
 
-def picked_citation(selection: object) -> int | None:
-    """The citation number clicked on the chart, from Streamlit's selection state."""
-    points = ((getattr(selection, "selection", None) or {}).get(PICK) or []) if selection else []
-    if not points and isinstance(selection, dict):
-        points = (selection.get("selection") or {}).get(PICK) or []
-    for point in points:
+def picked_citation(selection: Mapping | None) -> int | None:
+    """The citation number clicked on the chart, from Streamlit's selection state
+    (``{"selection": {"pick": [{"n": "[2]", ...}]}}``)."""
+    for point in ((selection or {}).get("selection") or {}).get(PICK) or []:
         label = str(point.get("n", "")).strip("[]")
         if label.isdigit():
             return int(label)
