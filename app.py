@@ -48,6 +48,7 @@ class Pending:
     replace_last: bool = False
     filters: SearchFilters | None = None
     k: int | None = None
+    timeline_topic: str | None = None  # the sidebar's "Over time": a timeline of this topic
 
 
 def state() -> dict:
@@ -83,7 +84,8 @@ def show_timeline() -> None:
     of the sidebar applies)."""
     topic = " ".join(str(st.session_state.get(OVER_TIME_TOPIC) or "").split())
     if topic:
-        state()["pending"] = Pending(f"How has the position on {topic} changed over time?")
+        question = f"How has the position on {topic} changed over time?"
+        state()["pending"] = Pending(question, timeline_topic=topic)
 
 
 def save_feedback(exchange_id: str) -> None:
@@ -162,6 +164,7 @@ def new_exchange(prompt: str | None, pending: Pending | None, choices: Choices) 
         pending.filters or choices.filters,
         pending.k or choices.k,
         auto_filters=pending.auto_filters,
+        timeline_topic=pending.timeline_topic,
     )
 
 

@@ -132,7 +132,8 @@ def test_the_sidebar_over_time_box_and_an_empty_timeline_without_a_chart(monkeyp
     app.button(key="over-time").click().run()
     assert not app.exception
     answer = last(app).answer
-    assert answer.timeline is not None and answer.timeline.topic == "gas"
+    assert answer.timeline is not None and answer.timeline.topic == "gas"  # as typed
+    assert answer.auto_filters == []  # nothing read back from a made-up question
     assert len(answer.citations) >= 5 and len(app.get("vega_lite_chart")) == 1
     ask(app, "How has Psaki's position on the Winter Olympics in Sochi changed?")
     assert last(app).answer.text == NOT_FOUND and not last(app).answer.citations

@@ -4,6 +4,7 @@ each citation read while the index is at hand."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from onrecord.assistant import Assistant
 from onrecord.embeddings import Embedder
@@ -32,12 +33,16 @@ def ask(
         k=exchange.k,
         auto_filters=exchange.auto_filters,
     )
-    for item in assistant.stream(asked):
-        if isinstance(item, Answer):
-            exchange.answer = item
-        else:
-            partial += item
-            on_text(partial)
+    if exchange.timeline_topic:  # the topic as typed, not read back from a question
+        fixed = replace(asked, auto_filters=False)
+        exchange.answer = assistant.timeline(fixed, exchange.timeline_topic)
+    else:
+        for item in assistant.stream(asked):
+            if isinstance(item, Answer):
+                exchange.answer = item
+            else:
+                partial += item
+                on_text(partial)
     assert exchange.answer is not None
     if exchange.answer.mode == "llm":
         exchange.model = assistant.settings.llm.model
