@@ -1,20 +1,18 @@
-"""Which signals the relevance model should use: each set fitted on the sample questions,
-checked on the dev questions.
+"""Which signals the relevance model should use: each signal set fitted on the *fit* questions
+(sample set + dev-001…060), scored on the fit part, and on the *choose* part (dev-061…150)
+only when asked (``--choose``): a design is chosen on the fit part and kept only if it helps
+on the choose part too, scored once.
 
-For every question the product's candidates (``Assistant.retrieve``, ``search.relevance_depth``
-of them) get the three signals of ``onrecord/relevance.py`` and four more that were tried:
-``sentence`` (the best cosine of one of the passage's sentences, embedded as the stored
-sentence vectors are), ``pair`` (the best mean of two neighbouring sentences), ``office``
-(1 when the question names an office sharing a word with the passage speaker's offices) and
-``length`` (answer characters / 1000). For each signal set, a logistic regression is fitted on
-the sample set's candidates (as ``bench/calibrate_relevance.py`` does) and the candidates of
-both sets are put in that order. Prints one Markdown table. (Fusion order alone: run
-``bench/retrieval.py`` with ``ONRECORD_SEARCH__RELEVANCE_DEPTH=0``.)
+Every question's candidates are the product's (``Assistant.retrieve``, the
+``search.relevance_depth`` best fused passages, filters read from the question) with every
+signal ``bench/calibrate_relevance.py`` collects: ``relevance.SIGNALS`` (question words weighed
+by what sets the candidates apart), the same coverage with index idf alone (``*_idf``, the
+design before 2026-12-07), the fused score and the best stored sentence-pair cosine. Each
+variant is refitted (logistic regression) and the candidates put in its order; the Markdown
+table gives hit@1 / hit@5 / MRR@10 per part.
 
-    .venv/bin/python bench/relevance_variants.py --dev-index bench/out/paper/onrecord-index \\
-        [--sample-index DIR]
-
-The dev index is the one ``bench/retrieval.py --corpus-set paper`` leaves.
+    .venv/bin/python bench/relevance_variants.py [--sample-index DIR] \\
+        [--dev-index bench/out/paper/onrecord-index] [--choose VARIANT]
 """
 
 from __future__ import annotations
@@ -29,123 +27,149 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
 
 import numpy as np
 
-from bench.calibrate_relevance import fit_logistic
-from bench.retrieval import gold_spans, load_questions, question_parts
+from bench.calibrate_relevance import (
+    DEV_QUESTIONS,
+    FIT_DEV,
+    Candidates,
+    collect,
+    default_dev_index,
+    fit_model,
+    fit_questions,
+    number,
+)
+from bench.retrieval import load_questions
 from ingest.pipeline import ingest_paths
-from ingest.sentence_vectors import passage_sentences
-from onrecord.assistant import Assistant
 from onrecord.embeddings import load_embedder
-from onrecord.index.reader import IndexReader
-from onrecord.metrics import aggregate, span_hits
-from onrecord.office_speaker import office_tokens, question_office_words
+from onrecord.metrics import aggregate
 from onrecord.settings import REPO_ROOT, Settings
-from onrecord.types import Role
 
-SETS = [
-    ("dense", "coverage", "question_coverage"),
-    ("dense", "coverage", "question_coverage", "sentence"),
-    ("dense", "coverage", "question_coverage", "pair"),
-    ("dense", "coverage", "question_coverage", "office"),
-    ("dense", "coverage", "question_coverage", "length"),
-    ("dense", "coverage"),
-    ("dense",),
-]
+BEFORE = ("dense", "coverage_idf", "question_coverage_idf")
+VARIANTS = {
+    "before: dense, coverage, question coverage (index idf)": BEFORE,
+    "distinctive weights: dense, coverage, question coverage": (
+        "dense",
+        "coverage",
+        "question_coverage",
+    ),
+    "+ best 1-2 sentences' coverage": (
+        "dense",
+        "coverage",
+        "question_coverage",
+        "sentence_coverage",
+    ),
+    "+ number for a quantity question": (
+        "dense",
+        "coverage",
+        "question_coverage",
+        "sentence_coverage",
+        "number",
+    ),
+    "+ best sentence-pair cosine": (
+        "dense",
+        "coverage",
+        "question_coverage",
+        "sentence_coverage",
+        "number",
+        "sentence_dense",
+    ),
+    "idf coverage + distinctive coverage": (
+        "dense",
+        "coverage_idf",
+        "question_coverage_idf",
+        "coverage",
+        "question_coverage",
+    ),
+    "idf coverage + distinctive sentence coverage + number": (
+        "dense",
+        "coverage_idf",
+        "question_coverage_idf",
+        "sentence_coverage",
+        "number",
+    ),
+    "idf coverage + idf sentence coverage": (
+        "dense",
+        "coverage_idf",
+        "question_coverage_idf",
+        "sentence_coverage_idf",
+    ),
+    "all lexical, both weightings, + number": (
+        "dense",
+        "coverage_idf",
+        "question_coverage_idf",
+        "sentence_coverage_idf",
+        "coverage",
+        "question_coverage",
+        "sentence_coverage",
+        "number",
+    ),
+    "+ fused score": (
+        "dense",
+        "coverage",
+        "question_coverage",
+        "sentence_coverage",
+        "number",
+        "fused",
+    ),
+}
 
 
-def candidates(index: Path, questions: list[dict], embedder) -> list[tuple[dict, list[dict]]]:
-    settings = Settings(index_dir=index)
-    reader = IndexReader.open(index, settings)
-    assistant = Assistant(settings, reader, embedder)
-    gold = gold_spans(questions, reader.catalog.transcript_text)
-    found = []
-    for q in questions:
-        answer = assistant.retrieve(
-            q["question"], history=q.get("history"), k=settings.search.relevance_depth
-        )
-        vector = embedder.embed([answer.query])[0]
-        roles, near = question_office_words(answer.query)
-        passages = reader.catalog.passages_by_id([h.passage_id for h in answer.passages])
-        rows = []
-        for hit in answer.passages:
-            passage = passages[hit.passage_id]
-            _, texts = (
-                passage_sentences(passage) if passage.role is not Role.JOURNALIST else (0, [])
-            )
-            cosines = embedder.embed(texts) @ vector if texts else np.asarray([hit.scores["dense"]])
-            pairs = (cosines[:-1] + cosines[1:]) / 2 if len(cosines) > 1 else cosines
-            office = {t for t, is_role in office_tokens(passage.office) if not is_role}
-            rows.append(
-                {
-                    **{k: hit.scores[k] for k in ("dense", "coverage", "question_coverage")},
-                    "sentence": float(cosines.max()),
-                    "pair": float(pairs.max()),
-                    "office": float(bool(roles and near & office)),
-                    "length": len(passage.text) / 1000,
-                    "span": (hit.doc_id, hit.start, hit.end),
-                    "answers": any(
-                        span_hits((hit.doc_id, hit.start, hit.end), g) for g in gold[q["id"]]
-                    ),
-                }
-            )
-        found.append((q | {"gold": gold[q["id"]]}, rows))
-    return found
+def ranked_scores(found: list[Candidates], model) -> dict[str, float | int | None]:
+    """hit@k and MRR@10 when each question's candidates are put in ``model``'s order."""
+    runs = []
+    for c in found:
+        if not c.question["gold"]:
+            continue
+        keys = np.asarray([model.logit(s) for s in c.signals]) if c.signals else np.zeros(0)
+        order = np.argsort(-keys, kind="stable")[:10]
+        runs.append(([c.spans[i] for i in order], c.question["gold"]))
+    return aggregate(runs)
 
 
-def scores(found: list[tuple[dict, list[dict]]], order) -> dict[str, dict]:
-    questions = [q for q, _ in found]
-    ranked = {}
-    for q, rows in found:
-        keys = np.asarray([order(r) for r in rows]) if rows else np.zeros(0)
-        ranked[q["id"]] = [rows[i]["span"] for i in np.argsort(-keys, kind="stable")][:10]
+def parts(found: list[Candidates]) -> dict[str, list[Candidates]]:
     return {
-        part: aggregate(
-            [(ranked[i], next(q["gold"] for q in questions if q["id"] == i)) for i in ids]
-        )
-        for part, ids in question_parts(questions).items()
+        "sample": [c for c in found if c.question["id"].startswith("sample")],
+        "dev-001…060": [c for c in found if c.question["id"].startswith("dev")],
     }
+
+
+def cell(scores: dict) -> str:
+    return f"{scores['hit@1']:.2f} / {scores['hit@5']:.2f} / {scores['mrr@10']:.3f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev-index", type=Path, required=True)
     parser.add_argument("--sample-index", type=Path)
+    parser.add_argument("--dev-index", type=Path, default=default_dev_index())
+    parser.add_argument(
+        "--choose",
+        metavar="VARIANT",
+        help="also score dev-061…150, once, for the first variant and this one (chosen on "
+        "the fit part; its name as in the table, or its number from 1)",
+    )
     args = parser.parse_args()
     embedder = load_embedder(Settings().embedding)
-    shared = REPO_ROOT.parent / "shared" / "questions" / "dev.jsonl"
     with tempfile.TemporaryDirectory(prefix="onrecord-rel-") as temp:
-        sample_index = args.sample_index or Path(temp)
+        index = args.sample_index or Path(temp)
         if args.sample_index is None:
-            ingest_paths(
-                [REPO_ROOT / "data" / "sample"], Settings(index_dir=sample_index), progress=False
-            )
-        sample = candidates(
-            sample_index, load_questions(REPO_ROOT / "data/questions/sample.jsonl"), embedder
-        )
-    dev = candidates(args.dev_index, load_questions(shared), embedder)
-    print(
-        "| order | sample MRR@10 | dev all: hit@1 / hit@5 / MRR@10 | dev-001…060 MRR@10 "
-        "| dev-061…150 MRR@10 |"
-    )
-    print("|---|---:|---:|---:|---:|")
-    variants = []
-    for signals in SETS:
-        x = np.asarray([[r[s] for s in signals] for _, rows in sample for r in rows])
-        y = np.asarray([r["answers"] for _, rows in sample for r in rows], dtype=float)
-        w = fit_logistic(x, y)
-        variants.append(
-            (
-                " + ".join(signals),
-                lambda r, s=signals, w=w: sum(r[n] * v for n, v in zip(s, w, strict=False)),
-            )
-        )
-    for name, order in variants:
-        s, d = scores(sample, order), scores(dev, order)
-        a = d["all"]
-        first, added = d["dev-001…060"]["mrr@10"], d["dev-061…150"]["mrr@10"]
-        print(
-            f"| {name} | {s['all']['mrr@10']:.3f} | {a['hit@1']:.2f} / {a['hit@5']:.2f} / "
-            f"{a['mrr@10']:.3f} | {first:.3f} | {added:.3f} |"
-        )
+            ingest_paths([REPO_ROOT / "data" / "sample"], Settings(index_dir=index), progress=False)
+        fit = fit_questions(index, args.dev_index, embedder)
+    groups = parts(fit) | {"fit part": fit}
+    if args.choose and args.dev_index:  # only the first and the chosen variant are scored
+        chosen = [q for q in load_questions(DEV_QUESTIONS) if number(q["id"]) not in FIT_DEV]
+        groups["dev-061…150 (choose)"] = collect(args.dev_index, chosen, embedder)
+    names = list(VARIANTS)
+    chosen = names[int(args.choose) - 1] if (args.choose or "").isdigit() else args.choose
+    print("| signals (hit@1 / hit@5 / MRR@10) | " + " | ".join(groups) + " |")
+    print("|---|" + "---|" * len(groups))
+    for name, signals in VARIANTS.items():
+        model = fit_model(fit, signals)
+        cells = [
+            cell(ranked_scores(found, model))
+            if "choose" not in part or name in (names[0], chosen)
+            else "–"
+            for part, found in groups.items()
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ briefings (every one a dev question cites, plus an evenly spaced sample of the r
 ``full`` = the whole corpus. Run from the repo root:
 
     .venv/bin/python bench/retrieval.py [--corpus-set paper|full] [--precision P] [--json PATH]
+        [--index DIR]
 
 Prints Markdown: the metrics table, per-tag hit@5, and the questions ``onrecord`` misses at 10
 (with the gold passage's fate in the index), the list to improve retrieval from.
@@ -562,16 +563,20 @@ def run_all(args: argparse.Namespace, temp: Path) -> dict:
     out = args.out / args.corpus_set
     model = load_embedder(EmbeddingSettings(precision=args.precision))
     embedder = CachedEmbedder(model, args.out / "embeddings.sqlite3")
-    settings = build_index(corpus, out / "onrecord-index", embedder)
+    if args.index:  # an index of this corpus set, already built: only OnRecord is scored
+        settings = Settings(index_dir=args.index)
+    else:
+        settings = build_index(corpus, out / "onrecord-index", embedder)
     onrecord, reader = run_onrecord(settings, embedder, questions)
     log(f"onrecord: {len(questions)} questions retrieved")
-    chunks = split_chunks(docs)
-    log(f"tutorial: {len(chunks)} chunks")
-    runs = [
-        onrecord,
-        run_dense(reader, embedder, questions),
-        *run_chunk_methods(chunks, out / "tutorial-chroma", embedder, questions),
-    ]
+    runs = [onrecord]
+    if not args.index:
+        chunks = split_chunks(docs)
+        log(f"tutorial: {len(chunks)} chunks")
+        runs += [
+            run_dense(reader, embedder, questions),
+            *run_chunk_methods(chunks, out / "tutorial-chroma", embedder, questions),
+        ]
     gold_files = gold_spans(questions, lambda d: docs[d].text if d in docs else None)
     gold_index = gold_spans(questions, reader.catalog.transcript_text)
     golds = {r.name: gold_index if r.name in ("onrecord", "dense") else gold_files for r in runs}
@@ -668,6 +673,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--corpus-set", choices=["paper", "full"], default="paper")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "out")
     parser.add_argument("--json", type=Path, help="also write all numbers to this JSON file")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        help="score OnRecord alone on this index of the corpus set, as built (no rebuild, "
+        "no tutorial, BM25 or dense-alone rows)",
+    )
     parser.add_argument(
         "--precision",
         choices=["auto", "float32", "bfloat16"],

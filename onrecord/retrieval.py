@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from onrecord.answer_kind import asks_for_number, holds_number
 from onrecord.embeddings import Embedder
 from onrecord.fusion import reciprocal_rank_fusion
 from onrecord.index.catalog import SentenceVectors
 from onrecord.index.lexical import lexical_fields, stems
 from onrecord.index.reader import IndexReader
-from onrecord.relevance import DEFAULT_MODEL, RelevanceModel, coverage
+from onrecord.relevance import DEFAULT_MODEL, CandidateTerms, RelevanceModel, signals_of
+from onrecord.sentences import sentence_spans
 from onrecord.settings import SearchSettings
 from onrecord.timing import timed
-from onrecord.types import Role, SearchFilters, SearchHit
+from onrecord.types import Passage, Role, SearchFilters, SearchHit
 
 
 def search(
@@ -80,25 +82,33 @@ def by_relevance(
     depth: int,
     model: RelevanceModel = DEFAULT_MODEL,
 ) -> list[SearchHit]:
-    """The first ``depth`` hits, each given its relevance, in that order; the rest after."""
+    """The first ``depth`` hits, each given its relevance, in that order; the rest after.
+    The words of the query are weighed by what sets these candidates apart from each other
+    (``relevance.distinctive_weights``)."""
     head = hits[:depth]
     if not head:
         return hits
     cosines = reader.vectors_of([h.passage_id for h in head]) @ vector
-    weights = reader.lexical.query_weights(query)
     passages = reader.catalog.passages_by_id([h.passage_id for h in head])
-    for hit, cosine in zip(head, cosines, strict=True):
-        passage = passages[hit.passage_id]
-        answer_field, question_field = lexical_fields(passage)
-        signals = {
-            "dense": float(cosine),
-            "coverage": coverage(weights, stems(answer_field)),
-            "question_coverage": coverage(weights, stems(question_field)),
-        }
+    found = [candidate_terms(passages[h.passage_id]) for h in head]
+    rows = signals_of(reader.lexical.query_weights(query), found, cosines, asks_for_number(query))
+    for hit, signals in zip(head, rows, strict=True):
         hit.scores.update(signals)
         hit.relevance = model.probability(signals)
     head.sort(key=lambda h: -(h.relevance or 0.0))
     return head + hits[depth:]
+
+
+def candidate_terms(passage: Passage) -> CandidateTerms:
+    """What the lexical relevance signals read of ``passage``."""
+    answer_field, question_field = lexical_fields(passage)
+    sentences = [passage.text[s:e] for s, e in sentence_spans(passage.text, 0, len(passage.text))]
+    return CandidateTerms(
+        answer=frozenset(stems(answer_field)),
+        question=frozenset(stems(question_field)),
+        sentences=tuple(frozenset(stems(s)) for s in sentences),
+        numbers=tuple(holds_number(s) for s in sentences),
+    )
 
 
 def best_windows(stored: dict[str, SentenceVectors], vector: np.ndarray) -> dict[str, float]:

@@ -8,12 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from onrecord.answer_kind import asks_for_number, holds_number
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from onrecord.index.layout import CATALOG
 from onrecord.index.reader import IndexReader
-from onrecord.relevance import DEFAULT_MODEL, SIGNALS, RelevanceModel, coverage
-from onrecord.retrieval import search
+from onrecord.relevance import (
+    DEFAULT_MODEL,
+    SIGNALS,
+    CandidateTerms,
+    RelevanceModel,
+    coverage,
+    distinctive_weights,
+    signals_of,
+)
+from onrecord.retrieval import candidate_terms, search
 from onrecord.settings import SearchSettings, Settings
 from onrecord.types import SearchFilters
 
@@ -24,6 +33,55 @@ def test_coverage_is_the_share_of_the_query_weight_held():
     assert coverage(weights, {"gas"}) == 0.75
     assert coverage(weights, set()) == 0.0
     assert coverage({}, {"gas"}) == 0.0  # a question of stop words only
+
+
+def terms_of(answer: set[str], sentences: list[set[str]] | None = None) -> CandidateTerms:
+    sentences = sentences or [answer]
+    return CandidateTerms(
+        frozenset(answer),
+        frozenset(),
+        tuple(map(frozenset, sentences)),
+        tuple(False for _ in sentences),
+    )
+
+
+def test_a_word_every_candidate_holds_weighs_little_and_one_only_one_holds_most():
+    # "putin" and "meet" are in every candidate (the event), "headcount" in one (the topic).
+    candidates = [terms_of({"putin", "meet", "headcount"})] + [
+        terms_of({"putin", "meet", other}) for other in ("export", "wage", "tax", "rail")
+    ]
+    weights = distinctive_weights({"putin": 2.0, "meet": 2.0, "headcount": 2.0}, candidates)
+    assert weights["headcount"] > 2 * weights["putin"] and weights["putin"] == weights["meet"]
+    assert distinctive_weights({"x": 1.0}, []) == {"x": 1.0}
+    rows = signals_of({"putin": 2.0, "headcount": 2.0}, candidates, [0.5] * 5, False)
+    assert rows[0]["coverage"] > 0.75 and all(r["coverage"] < 0.25 for r in rows[1:])
+    assert rows[0]["coverage_idf"] == 1.0 and rows[1]["coverage_idf"] == 0.5
+
+
+def test_the_sentence_signals_read_the_best_one_or_two_sentences_side_by_side():
+    weights = {"gas": 1.0, "network": 1.0, "village": 1.0}
+    apart = terms_of({"gas", "network", "village"}, [{"gas"}, {"x"}, {"network"}, {"village"}])
+    together = terms_of({"gas", "network", "village"}, [{"x"}, {"gas", "network"}, {"village"}])
+    spread, close = signals_of(weights, [apart, together], [0.4, 0.4], False)
+    assert spread["coverage"] == close["coverage"]
+    assert close["sentence_coverage"] > spread["sentence_coverage"]
+    number = CandidateTerms(
+        frozenset({"gas"}), frozenset(), (frozenset({"gas"}), frozenset({"x"})), (False, True)
+    )
+    (row,) = signals_of(weights, [number], [0.4], True)
+    assert row["number"] == row["sentence_coverage"] > 0  # the run holding the number
+    assert signals_of(weights, [number], [0.4], False)[0]["number"] == 0.0
+
+
+def test_a_quantity_question_and_a_sentence_that_states_an_amount():
+    assert asks_for_number("How many tunnels did Russian Railways have to dig?")
+    assert asks_for_number("By how much did trade grow in 2017?")
+    assert asks_for_number("What share of the budget went to defence?")
+    assert not asks_for_number("What did Lavrov say about the CSTO in 2020?")
+    assert holds_number("Six tunnels on this line and three on the other.")
+    assert holds_number("200,000 uninsured people are expected to gain coverage")
+    assert holds_number("our trade grew by 40.5 percent")
+    assert not holds_number("In 2020 we met in Moscow, as one of the partners.")
 
 
 def test_probability_is_bounded_and_rises_with_every_signal():
@@ -54,6 +112,39 @@ def test_search_orders_the_best_candidates_by_relevance(reader, embedder):
     # The passage that says it comes first, from Lavrov's press conference.
     assert "single-handedly blocking a verification mechanism" in hits[0].text
     assert hits[0].speaker == "Sergey Lavrov"
+
+
+NUMBER_QUESTION = (
+    "How many people did the administration expect to benefit from the proposed fix to the "
+    "Affordable Care Act's 'family glitch'?"
+)
+
+
+def test_a_number_question_ranks_the_sentence_with_the_amount_above_its_meetings_others(
+    reader, embedder
+):
+    hits = search(reader, embedder, NUMBER_QUESTION, SearchFilters(), SearchSettings(), k=30)
+    assert "200,000 uninsured people are expected to gain coverage" in hits[0].text
+    same_meeting = [h for h in hits[1:] if h.doc_id == hits[0].doc_id]
+    assert same_meeting  # the briefing's other answers were candidates, ranked below it
+    assert hits[0].scores["number"] > max(h.scores["number"] for h in same_meeting)
+    passage = reader.catalog.passages_by_id([hits[0].passage_id])[hits[0].passage_id]
+    assert any(candidate_terms(passage).numbers)
+
+
+def test_a_word_every_candidate_holds_does_not_move_the_order(reader, embedder):
+    """With a speaker filter, the speaker's name is in every candidate's answer field: adding
+    it to the question must not reorder the candidates."""
+    lavrov = SearchFilters(speaker="Sergey Lavrov")
+    plain = search(reader, embedder, "verification mechanism", lavrov, SearchSettings(), k=30)
+    named = [
+        h.passage_id
+        for h in search(
+            reader, embedder, "verification mechanism Lavrov", lavrov, SearchSettings(), k=30
+        )
+    ]
+    common = [h.passage_id for h in plain if h.passage_id in named]
+    assert len(common) >= 10 and common[:5] == [p for p in named if p in common][:5]
 
 
 def test_relevance_depth_zero_keeps_fusion_order_and_scores_nothing(reader, embedder):
