@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.constants import NOT_FOUND
+from onrecord.constants import NO_CLEAR_ANSWER, NOT_FOUND
 from onrecord.embeddings import Embedder
+from onrecord.event_more import also_from_events
 from onrecord.followup import (
     heuristic_query,
     history_text,
@@ -109,14 +110,20 @@ class Assistant:
         with timed(timings, "total"):
             answer = self.retrieve(asked)
             hits = answer.passages
-            if not self._relevant(answer):
+            refusal = self._refusal(answer)
+            if refusal == "unknown":
                 self._not_found(answer)
+            elif refusal == "weak":
+                self._closest_quotes(hits, answer)
             elif answer.mode == "llm":
                 yield from stream_llm_answer(
                     self.chat, self.settings, self.reader, hits, answer, self._quotes_answer
                 )
             else:
                 self._quotes_answer(hits, answer)
+            answer.also_from_events = also_from_events(
+                answer.candidates, answer.citations, answer.query, self.reader.lexical.term_weight
+            )
         answer.timings.update(timings)
         yield answer
 
@@ -211,27 +218,29 @@ class Assistant:
                     + "; ".join(answer.auto_filters)
                     + "); nothing outside that was searched."
                 )
+        answer.candidates = hits
         fused_first = sorted(hits, key=lambda h: -h.score)[:k]
         answer.closest = max((h.scores.get("dense", -1.0) for h in fused_first), default=-1.0)
         return hits[:k]
 
-    def _relevant(self, answer: Answer) -> bool:
-        """Is there anything to answer from? No when no passage is likely to answer the
-        question (its calibrated relevance; the cosine where relevance is off), however few
-        passages the filters leave, or when the question is about a name the transcripts
-        never mention and no passage is a close match (Kyiv/Kiev still gets through)."""
+    def _refusal(self, answer: Answer) -> str | None:
+        """Why nothing answers, if so. ``"unknown"``: the question is about a name the
+        transcripts never mention and no passage is a close match (Kyiv/Kiev still gets
+        through); the index can check that, and says it. ``"weak"``: no passage is likely to
+        answer (its calibrated relevance; the cosine where relevance is off), however few the
+        filters leave; that is what the search found, not a fact about the archive."""
         best = answer.closest
-        relevance = [h.relevance for h in answer.passages if h.relevance is not None]
-        if relevance:
-            if max(relevance) < self.settings.answer.min_answer_relevance:
-                return False
-        elif best < self.settings.answer.min_relevance:
-            return False
         unknown = unknown_names(answer.question, self.reader.lexical.knows)
         if unknown and best < self.settings.answer.strong_relevance:
             answer.warnings.append("The transcripts never mention " + ", ".join(unknown) + ".")
-            return False
-        return True
+            return "unknown"
+        relevance = [h.relevance for h in answer.passages if h.relevance is not None]
+        if relevance:
+            if max(relevance) < self.settings.answer.min_answer_relevance:
+                return "weak"
+        elif best < self.settings.answer.min_relevance:
+            return "weak"
+        return None
 
     def _similarity(self, query: str) -> Callable[[list[str]], list[float]]:
         def score(texts: list[str]) -> list[float]:
@@ -243,7 +252,7 @@ class Assistant:
         answer.found = False
         answer.text = NOT_FOUND
 
-    def _quotes_answer(self, hits: list[SearchHit], answer: Answer) -> None:
+    def _quotes_answer(self, hits: list[SearchHit], answer: Answer, lead: str = "") -> None:
         with timed(answer.timings, "compose"):
             choices = choose_quotes(
                 answer.query,
@@ -257,6 +266,11 @@ class Assistant:
                 self._not_found(answer)
             else:
                 answer.text, answer.citations, answer.claim_unshown = compose_quotes_answer(
-                    choices, answer.question
+                    choices, answer.question, lead
                 )
             answer.mode = "quotes"
+
+    def _closest_quotes(self, hits: list[SearchHit], answer: Answer) -> None:
+        """No passage is likely to answer: the closest quotes, under a lead that says so."""
+        self._quotes_answer(hits, answer, lead=NO_CLEAR_ANSWER)
+        answer.found = False

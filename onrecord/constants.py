@@ -4,6 +4,10 @@
 # verbatim; the UI and the evaluation recognise refusals by it.
 NOT_FOUND = "The transcripts I have do not show this."
 
+# The lead of an answer whose best passage is below the answer gate: what the search found, not
+# a fact about the archive. The closest quotes follow it.
+NO_CLEAR_ANSWER = "No passage clearly answers this. The closest:"
+
 # A marker written into the answer prompt's instructions (prompts/answer_system.txt). It has
 # no meaning for the model; if it ever shows up in what a model writes, the model is
 # repeating its instructions, and that answer is not shown (see onrecord/prompt_guard.py).

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from onrecord.types import Answer, SearchHit
+    from onrecord.types import Answer, EventPassage, SearchHit
 
 INFO_SPEAKERS = 30  # speakers listed by `onrecord info` (--json lists all)
 
@@ -72,6 +72,7 @@ def answer_dict(answer: Answer) -> dict:
             for c in answer.citations
         ],
         "passages": [_passage_dict(h) for h in answer.passages],
+        "also_from_events": [_event_passage_dict(e) for e in answer.also_from_events],
         "timings": {k: round(v, 4) for k, v in answer.timings.items()},
         "usage": answer.usage,
         "warnings": answer.warnings,
@@ -92,6 +93,24 @@ def _passage_dict(hit: SearchHit) -> dict:
     }
 
 
+def _event_passage_dict(more: EventPassage) -> dict:
+    """A next best answer of a cited event: one sentence, an exact span."""
+    c = more.citation
+    return {
+        "doc_id": c.doc_id,
+        "passage_id": c.passage_id,
+        "speaker": c.speaker,
+        "role": c.role.value,
+        "date": c.date,
+        "title": c.title,
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+        "url": c.url,
+        "relevance": None if more.relevance is None else round(more.relevance, 4),
+    }
+
+
 def answer_text(answer: Answer) -> str:
     """``onrecord ask`` without ``--json``: the answer, its sources, and (when nothing was
     found) the passages that came closest. Warnings are not part of it: they go to stderr."""
@@ -106,7 +125,12 @@ def answer_text(answer: Answer) -> str:
         lines.append(f"    {c.title} · {c.doc_id} [{c.start}:{c.end}] · {mark}")
         if c.url:
             lines.append(f"    {c.url}")
-    if not answer.found and answer.passages:
+    if answer.also_from_events:
+        lines.append("\nAlso from this press conference:")
+    for more in answer.also_from_events:
+        c = more.citation
+        lines.append(f"  - {c.who}, {c.date}: “{c.quote}”")
+    if not answer.found and not answer.citations and answer.passages:
         lines.append("\nRelated passages (not an answer):")
         for hit in answer.passages[:3]:
             lines.append(f"  - {hit.speaker}, {hit.date}: {textwrap.shorten(hit.text, 160)}")

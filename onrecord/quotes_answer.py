@@ -19,8 +19,10 @@ from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.types import Citation, Role, SearchHit
 from onrecord.words import terms
 
-MAX_QUOTES = 4
-MAX_PER_TRANSCRIPT = 2
+# A reader scans a few short quotes faster than they rephrase a question: up to three runs of
+# one press conference, five in all (chosen on the fit questions, docs/answers.md).
+MAX_QUOTES = 5
+MAX_PER_TRANSCRIPT = 3
 MAX_QUOTE_CHARS = 700
 MAX_SENTENCES = 3
 
@@ -220,7 +222,7 @@ def human_date(iso: str | None) -> str:
 
 
 def compose_quotes_answer(
-    choices: list[QuoteChoice], question: str = ""
+    choices: list[QuoteChoice], question: str = "", lead: str = ""
 ) -> tuple[str, list[Citation], bool]:
     """Answer text with ``[n]`` markers, grouped by transcript in date order, its citations,
     and whether a statement the question says someone made went unshown (a false premise, as
@@ -229,7 +231,8 @@ def compose_quotes_answer(
     A question asking whether something was said ("Did Lavrov announce that Russia will leave
     the CSTO?") gets a lead that does not imply yes unless a quoted run carries the claim's
     words: "The transcripts do not show this in those words. What Sergey Lavrov said on the
-    topic…". Only an LLM answer may state an inference beyond the words."""
+    topic…". Only an LLM answer may state an inference beyond the words. ``lead``, when
+    given, replaces the lead (the closest quotes under a gate's refusal)."""
     groups: dict[str, list[QuoteChoice]] = {}
     for choice in choices:
         groups.setdefault(choice.hit.doc_id, []).append(choice)
@@ -238,8 +241,7 @@ def compose_quotes_answer(
     claim = asserted_claim(question)
     quotes = [_slice(c.hit, c.start, c.end) for c in choices]
     unshown = claim is not None and not any(carries_claim(q, claim[0], speakers) for q in quotes)
-    lead = _lead(speakers, ordered, unshown)
-    lines, citations = [lead], []
+    lines, citations = [lead or _lead(speakers, ordered, unshown)], []
     for group in ordered:
         hit = group[0].hit
         lines.append("")

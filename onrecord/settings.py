@@ -112,13 +112,14 @@ class AnswerSettings(BaseModel):
         "API key is configured, else `quotes`.",
     )
     min_answer_relevance: float = Field(
-        0.044,
+        0.011,
         ge=0,
         le=1,
         description="Relevance (the calibrated chance that a passage answers the question, see "
-        "search.relevance_depth) of the best passage below which the answer is the fixed "
-        "'not in the transcripts' sentence, with the closest passages shown as related; "
-        "fitted on the sample question set by bench/calibrate_relevance.py.",
+        "search.relevance_depth) of the best passage below which the answer says no passage "
+        "clearly answers and shows the closest quotes; fitted on the fit questions (sample "
+        "set, dev-001…060) by bench/calibrate_relevance.py: halfway between the lowest "
+        "answerable one and the highest unanswerable one below it.",
     )
     min_relevance: float = Field(
         0.35,

@@ -196,6 +196,17 @@ class Citation:
 
 
 @dataclass
+class EventPassage:
+    """Another answer of a cited event, next in relevance, shown as one line under the answer
+    ("Also from this press conference"): where the ranker may still be wrong, the reader sees
+    what came next. ``citation`` is its best sentence run, an exact span (``n`` is 0: not a
+    numbered source of the answer)."""
+
+    citation: Citation
+    relevance: float | None
+
+
+@dataclass
 class Answer:
     """An answer with ``[n]`` markers, its citations, and how it was made."""
 
@@ -218,3 +229,7 @@ class Answer:
     # A question about change over time is answered by a timeline (``onrecord.timeline.
     # Timeline``; typed loosely because this module sits below it): kept for its exports.
     timeline: Any = None
+    # The next best answers of the events the citations come from (see ``EventPassage``).
+    also_from_events: list[EventPassage] = field(default_factory=list)
+    # Every candidate relevance put in order (``passages`` is the first ``k`` of them).
+    candidates: list[SearchHit] = field(default_factory=list, repr=False)

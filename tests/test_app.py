@@ -97,6 +97,30 @@ def test_each_card_opens_on_the_question_and_the_whole_answer_highlighted(
     assert any("a journalist's words" in c.value for c in expander.caption)
 
 
+def test_the_next_answers_of_the_press_conference_are_listed_collapsed(
+    monkeypatch, built_index, reader
+):
+    app = ask(start(monkeypatch, built_index), GAS)
+    more = last(app).answer.also_from_events
+    assert more
+    (listed,) = [e for e in app.expander if e.label.startswith("Also from this press conference")]
+    assert f"({len(more)})" in listed.label
+    lines = [shown(m.value) for m in listed.markdown]
+    assert len(lines) == len(more)
+    for line, item in zip(lines, more, strict=True):
+        assert squash(f"“{item.citation.quote}”") in squash(line)
+        assert item.citation.speaker in line
+
+
+def test_a_question_nothing_answers_says_so_and_shows_the_closest_quotes(monkeypatch, built_index):
+    app = ask(start(monkeypatch, built_index), "What is the best recipe for apple pie?")
+    answer = last(app).answer
+    assert not answer.found and answer.citations
+    assert any(shown(m).startswith("No passage clearly answers this.") for m in markdown(app))
+    assert any("no passage clearly answers this" in c.value for c in app.caption)
+    assert len(cards(app)) == len(answer.citations)
+
+
 def test_a_follow_up_keeps_the_speaker_and_searches_the_new_topic(monkeypatch, built_index):
     app = ask(
         start(monkeypatch, built_index),

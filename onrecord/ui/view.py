@@ -87,6 +87,7 @@ def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
         sources(item)
     elif answer.passages:
         closest_passages(answer)
+    also_from_events(answer)
     timeline(item)
     timeline_exports(item)
     why(item)
@@ -113,6 +114,11 @@ def answer_caption(item: Exchange) -> str:
         )
     if not answer.citations:
         return ":material/format_quote: Quotes mode · no quote answers this"
+    if not answer.found:
+        return (
+            f":material/format_quote: Quotes mode · no passage clearly answers this · the "
+            f"closest {count} from {where}, quoted verbatim"
+        )
     return f":material/format_quote: Quotes mode · {count} from {where}, quoted verbatim"
 
 
@@ -187,6 +193,23 @@ def closest_passages(answer: Answer) -> None:
                 f"{render.inline(hit.title)}"
             )
             st.markdown(render.block_quote(hit.text))
+
+
+def also_from_events(answer: Answer) -> None:
+    """The next best answers of the cited events, one line each, collapsed: where the ranker
+    picked the wrong answer of the right press conference, the right one is usually here."""
+    if not answer.also_from_events:
+        return
+    events = len({more.citation.doc_id for more in answer.also_from_events})
+    label = "Also from this press conference" + ("s" if events > 1 else "")
+    with st.expander(f"{label} ({len(answer.also_from_events)})", icon=":material/list:"):
+        for more in answer.also_from_events:
+            c = more.citation
+            link = render.source_link("open", c.url)
+            st.markdown(
+                f"**{render.inline(c.who)}** · {render.display_date(c.date)}: "
+                f"“{render.inline(c.quote)}”" + (f" · {link}" if link else "")
+            )
 
 
 def timeline(item: Exchange) -> None:
