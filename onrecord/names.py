@@ -28,7 +28,7 @@ from onrecord.roles import (
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
-_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
+NAME_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
 
 HONORIFICS = {
     "mr",
@@ -108,7 +108,7 @@ def _trailing_name(words: list[str]) -> list[str]:
     """The personal name at the end of a titled label: last two capitalised tokens."""
     name: list[str] = []
     for word in reversed(words):
-        if _bare(word) in _PARTICLES and name:
+        if _bare(word) in NAME_PARTICLES and name:
             name.insert(0, word)
             continue
         if not _NAME_TOKEN.match(word) or _bare(word) in TITLE_WORDS or _bare(word) in HONORIFICS:
@@ -116,7 +116,7 @@ def _trailing_name(words: list[str]) -> list[str]:
         if word.isupper() and len(word) > 1 and not word.endswith(".") and name:
             break  # an acronym such as FSB or CEO ends the name
         name.insert(0, word)
-        if sum(1 for w in name if _bare(w) not in _PARTICLES) == 2:
+        if sum(1 for w in name if _bare(w) not in NAME_PARTICLES) == 2:
             break
     return name or words[-1:]
 
