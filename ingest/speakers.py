@@ -75,7 +75,7 @@ def assign_roles(
     roles: dict[str, Role] = {}
     for speaker, st in stats.items():
         share = st.question_turns / st.turns if st.turns else 0.0
-        titled = any(has_title(label_words(label_head(label))) for label in st.labels)
+        titled = any(_titled(label) for label in st.labels)
         if stated[speaker] is not None:
             roles[speaker] = stated[speaker]
         elif speaker == principal or upper_case_format or titled:
@@ -85,6 +85,16 @@ def assign_roles(
         else:
             roles[speaker] = Role.OFFICIAL
     return roles
+
+
+def _titled(label: str) -> bool:
+    """A title in the name part or in the description after it (``Sergei Mironov, Leader of
+    A Just Russia Faction``)."""
+    head = label_head(label)
+    rest = clean_label(label).replace(head, "", 1).strip(" ,")
+    return has_title(label_words(head)) or any(
+        w[:1].isupper() and has_title([w]) for w in label_words(rest)
+    )
 
 
 def _stated_role(labels: set[str], upper_case_format: bool) -> Role | None:
