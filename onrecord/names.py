@@ -233,6 +233,8 @@ def _upper_label_name(words: list[str], title: str, text: str) -> str:
     name_words = [w for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
     if not name_words:
         return " ".join(_smart_title(w) for w in words)
+    if _bare(words[0]) in HONORIFICS and len(name_words) == len(words) - 1 in (2, 3):
+        return " ".join(_smart_title(w) for w in name_words)  # MR. FERNÁNDEZ HERNÁNDEZ
     surname = _smart_title(name_words[-1].strip("."))
     return _full_name_in(surname, (title, text)) or surname
 
