@@ -49,12 +49,14 @@ COLON = re.compile(rf"^{_SP}*[*_]?(?P<label>[A-Z][^:\n]{{0,300}}?){_SP}*:{_SP}+(
 ROLE_WORDS = set(
     """question questions remark remarks reply response comment moderator host presenter
     operator interpreter participant audience reporter journalist narrator announcer voice
-    staff aide speaker answer""".split()
+    staff aide speaker answer volunteer volunteers""".split()
 )
 PRESS_WORDS = {"q", "question", "questions", "reporter", "journalist"}
 _NAME_TOKEN = re.compile(r"^(?:[a-z]{1,3}[’'\-])?[A-Z][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*\.?$")
 _PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di", "ibn"}
-_UPPER_LABEL = re.compile(r"^(?:(?i:mr|ms|mrs|dr)\.\s+)?[A-Z][A-Z.'’\- ]{1,60}$")
+# ``MS. PSAKI``, ``Mr. KIRBY``, ``MR. FERNÁNDEZ HERNÁNDEZ``: capitals (any alphabet) after an
+# optional honorific.
+_UPPER_LABEL = re.compile(r"^(?:(?i:mr|ms|mrs|dr)\.\s+)?(?=[^\W\d_])(?:[^\W\d_]|[.'’\- ]){2,60}$")
 # Words that make a colon phrase a sentence: a label holds none of them.
 SENTENCE = set(
     """i we you he she it they is are was were be do does did have has had will would can
@@ -77,9 +79,15 @@ def label_kind(label: str, rest: str) -> str | None:
     words = bare.split()
     if _NOTE_ONLY.fullmatch(rest.strip()):
         return None  # ``Remark: (no microphone).``: no words to give anyone
-    if words[0].lower().strip(".,") in ROLE_WORDS and (len(words) == 1 or words[1].islower()):
+    sentence = any(w in SENTENCE for w in words[1:])
+    if (
+        words[0].lower().strip(".,") in ROLE_WORDS
+        and not sentence
+        and (len(words) == 1 or words[1].islower())
+    ):
         return "role"  # ``Question from Perm Territory``, not ``Speaker McCarthy``
-    if _UPPER_LABEL.match(bare) and len(words) <= 8:
+    named = re.sub(r"^(?i:mr|ms|mrs|dr)\.\s+", "", bare)
+    if _UPPER_LABEL.match(bare) and named == named.upper() and len(words) <= 8:
         return "upper"
     return "person" if _names_a_person(bare, rest) else None
 
@@ -111,9 +119,8 @@ def _has_name(words: list[str]) -> bool:
             continue
         if word.lower() in _PARTICLES and name:
             continue
-        if word.islower() and word not in {"of", "the", "for", "and", "at", "in", "to"}:
-            name = 0  # ``Vladimir Putin visited…``: a sentence about someone
-        if name - (before.lower() in {"of", "the", "for", "and"}) >= 2:
+        ends = word in ("", "of") or word.startswith("(")  # a name ends its part, or "of …"
+        if ends and name - (before.lower() in {"of", "the", "for", "and"}) >= 2:
             return True
         name, before = 0, word
     return len(words) in (2, 4) and words[0].lower() in TITLES and words[-2:][0] != "of"
@@ -224,8 +231,7 @@ def audit_transcript(transcript: Transcript, lines: list[LabelLine]) -> list[tup
             continue
         if turn.label.strip() != "Q" and not label_kind(turn.label, "…"):
             flags.append(("invented", f"{doc}: {turn.label!r} -> {turn.speaker!r}"))
-        role = _role_stated(turn.label)
-        if role and role != turn.role:
+        if _role_disagrees(turn.label, turn.role):
             flags.append(("role", f"{doc}: {turn.label!r} is {turn.role.value}"))
     return flags
 
@@ -240,11 +246,16 @@ def _speaker_at(transcript: Transcript, line: LabelLine) -> str:
     return f"{before[-1].speaker} ({before[-1].role.value})" if before else "no turn"
 
 
-def _role_stated(label: str) -> Role | None:
-    first = label.strip().split()[0].lower().strip(".,:()") if label.strip() else ""
-    if first in PRESS_WORDS:
-        return Role.JOURNALIST
-    return None
+HOST_WORDS = {"moderator", "host", "presenter", "anchor"}
+
+
+def _role_disagrees(label: str, role: Role) -> bool:
+    """A ``Q``/``Question``/``Reporter`` turn that is not the press's, or a turn whose
+    label's name part calls its speaker a moderator or host that is an official's."""
+    words = [w.lower().strip(".,:()") for w in label.split(",")[0].split()]
+    if words and words[0] in PRESS_WORDS:
+        return role is not Role.JOURNALIST
+    return bool(HOST_WORDS & set(words)) and role is Role.OFFICIAL
 
 
 def run(paths: list[Path], audit: Audit) -> None:

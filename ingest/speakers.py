@@ -87,6 +87,41 @@ def assign_roles(
     return roles
 
 
+FOLLOW_ON = {"reply", "replies", "response", "remark", "remarks", "comment"}
+
+
+def follow_on_roles(
+    speakers: list[str], roles: list[Role], principal: str | None, title: str
+) -> list[Role]:
+    """Per turn, ``roles`` with each unnamed ``Reply``/``Remark``/``Response`` turn given the
+    role of the voice it belongs to. At a Q&A event (news conference, interview, Direct Line)
+    that is the press, who ask; elsewhere it is the closest turn before it by someone other
+    than the principal speaker: after a journalist's turn the press's, after a participant's
+    or a host's not the press's (``other``: the hall answering a host); never an official's,
+    since the label names no one. With no such turn, doubt goes to the press."""
+    if QA_EVENT.search(title):
+        return [
+            Role.JOURNALIST if s.lower() in FOLLOW_ON else r
+            for s, r in zip(speakers, roles, strict=True)
+        ]
+    found: list[Role] = []
+    voice = Role.JOURNALIST
+    for speaker, role in zip(speakers, roles, strict=True):
+        if speaker.lower() in FOLLOW_ON:
+            found.append(voice)
+            continue
+        if speaker != principal:
+            voice = Role.JOURNALIST if role is Role.JOURNALIST else Role.OTHER
+        found.append(role)
+    return found
+
+
+def principal_of(stats: dict[str, SpeakerStats]) -> str | None:
+    """The named speaker with the most words."""
+    named = [s for s in stats if s and s.lower() not in FOLLOW_ON and not is_role_label(s)]
+    return max(named, key=lambda s: stats[s].words, default=None)
+
+
 def _titled(label: str) -> bool:
     """A title in the name part or in the description after it (``Sergei Mironov, Leader of
     A Just Russia Faction``)."""

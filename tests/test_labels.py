@@ -99,7 +99,7 @@ def test_the_audit_finds_no_missed_or_invented_speaker_in_the_bundled_transcript
     audit = Audit()
     roots = [SAMPLE, ATTRIBUTION / "kremlin", ATTRIBUTION / "whitehouse"]
     run(roots, audit)
-    assert sum(audit.transcripts.values()) == 44 + 13
+    assert sum(audit.transcripts.values()) == 44 + 14
     assert sum(audit.labels.values()) > 1800
     assert not audit.examples, audit.examples
 
@@ -114,3 +114,16 @@ def test_the_audit_of_the_dev_corpus_flags_only_what_docs_ingest_explains():
     missed = audit.examples.get("missed", [])
     assert len(missed) <= 1 and all("venezuela: 'Question: Have you" in m for m in missed)
     assert len(audit.failed) == 4, audit.failed
+
+
+def roles_of_follow_ons(transcript: Transcript) -> set[Role]:
+    return {t.role for t in transcript.turns if t.label.strip() in {"Remark", "Reply"}}
+
+
+def test_a_reply_or_remark_is_the_role_of_the_voice_it_belongs_to():
+    """At a campaign headquarters the remarks after the President's words are the party
+    workers' (not the press's, not an official's); at a news conference they are the press's."""
+    visit = parse(KREMLIN / "kremlin_en_52910.txt")
+    assert roles_of_follow_ons(visit) == {Role.OTHER}
+    conference = parse(SAMPLE / "kremlin" / "kremlin_en_55017.txt")
+    assert roles_of_follow_ons(conference) == {Role.JOURNALIST}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.formats.labels import is_bare_name
-from ingest.speakers import SpeakerStats, assign_roles
+from ingest.speakers import SpeakerStats, assign_roles, follow_on_roles, principal_of
 from onrecord.names import canonical_names
 from onrecord.types import Turn
 
@@ -225,9 +225,10 @@ def build_turns(
         entry.question_turns += "?" in words[-300:]
         entry.words += words.count(" ") + 1
     roles = assign_roles(stats, title, upper_case_format)
+    turn_roles = follow_on_roles(speakers, [roles[s] for s in speakers], principal_of(stats), title)
     return [
-        Turn(i, raw.label, speaker, roles[speaker], raw.start, raw.end)
-        for i, (raw, speaker) in enumerate(zip(raw_turns, speakers, strict=True))
+        Turn(i, raw.label, speaker, role, raw.start, raw.end)
+        for i, (raw, speaker, role) in enumerate(zip(raw_turns, speakers, turn_roles, strict=True))
     ]
 
 

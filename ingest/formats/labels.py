@@ -182,7 +182,10 @@ _CONNECTORS = {"of", "the", "for", "and", "to", "in", "at", "on"}
 def name_run(words: list[str]) -> list[str]:
     """The longest run of capitalised non-title words in ``words`` that reads as a person's
     name: ``President of Russia Vladimir Putin`` -> ``Vladimir Putin`` (a run right after
-    "of"/"the" loses its first word, the object of the title: ``of Russia``)."""
+    "of"/"the" loses its first word, the object of the title: ``of Russia``). A name ends
+    its part of the label or comes before "of" (``King Abdullah II of Jordan``): a run
+    followed by other words is a sentence's subject or object (``the companies Russian
+    Railways and … made the decision``)."""
     best: list[str] = []
     run: list[str] = []
     for i, word in enumerate([*words, ""]):
@@ -191,9 +194,8 @@ def name_run(words: list[str]) -> list[str]:
             continue
         if run and i - len(run) > 0 and words[i - len(run) - 1].lower() in _CONNECTORS:
             run = run[1:]
-        if word.islower() and word not in _CONNECTORS:
-            run = []  # ``Vladimir Putin visited…``: a sentence about someone
-        best = run if len(run) > len(best) else best
+        if word in ("", "of") or word.startswith("("):
+            best = run if len(run) > len(best) else best
         run = []
     return best
 
