@@ -52,10 +52,10 @@ ROLE_WORDS = set(
     staff aide speaker answer volunteer volunteers""".split()
 )
 PRESS_WORDS = {"q", "question", "questions", "reporter", "journalist"}
+HOST_WORDS = {"moderator", "host", "presenter", "anchor"}
 _NAME_TOKEN = re.compile(r"^(?:[a-z]{1,3}[’'\-])?[A-Z][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*\.?$")
 _PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di", "ibn"}
-# ``MS. PSAKI``, ``Mr. KIRBY``, ``MR. FERNÁNDEZ HERNÁNDEZ``: capitals (any alphabet) after an
-# optional honorific.
+# ``MS. PSAKI``, ``Mr. KIRBY``, ``MR. FERNÁNDEZ HERNÁNDEZ``: capitals after an honorific.
 _UPPER_LABEL = re.compile(r"^(?:(?i:mr|ms|mrs|dr)\.\s+)?(?=[^\W\d_])(?:[^\W\d_]|[.'’\- ]){2,60}$")
 # Words that make a colon phrase a sentence: a label holds none of them.
 SENTENCE = set(
@@ -172,30 +172,18 @@ def _candidates(text: str) -> list[LabelLine]:
 
 def _without_lists(text: str, found: list[LabelLine]) -> list[LabelLine]:
     """Drop ``Post: Name.`` lines next to another ``…: Name.`` line (a list of posts)."""
-    listed = [
-        (pos, is_bare_name(m.group("rest")))
-        for pos, m in _lines_with_colons(text)
-        if m is not None or pos >= 0
-    ]
-    near: set[int] = set()
-    for i, (pos, item) in enumerate(listed):
-        if item and any(listed[j][1] for j in (i - 1, i + 1) if 0 <= j < len(listed)):
-            near.add(pos)
-    return [line for line in found if not (line.listed and line.start in near)]
-
-
-def _lines_with_colons(text: str) -> list[tuple[int, re.Match[str]]]:
-    """(start, ``COLON`` match or an empty match) of each non-blank line."""
-    found = []
-    pos = 0
+    starts, pos = [], 0  # (start, reads ``…: Name.``) of each non-blank line
     for line in text.split("\n"):
         if line.strip():
-            found.append((pos, COLON.match(line) or _NO_COLON.match("")))
+            match = COLON.match(line)
+            starts.append((pos, bool(match) and is_bare_name(match.group("rest"))))
         pos += len(line) + 1
-    return found
-
-
-_NO_COLON = re.compile(r"(?P<rest>)")
+    near = {
+        pos
+        for i, (pos, item) in enumerate(starts)
+        if item and any(starts[j][1] for j in (i - 1, i + 1) if 0 <= j < len(starts))
+    }
+    return [line for line in found if not (line.listed and line.start in near)]
 
 
 @dataclass
@@ -244,9 +232,6 @@ def _inside_a_label(line: LabelLine, transcript: Transcript) -> bool:
 def _speaker_at(transcript: Transcript, line: LabelLine) -> str:
     before = [t for t in transcript.turns if t.start <= line.start]
     return f"{before[-1].speaker} ({before[-1].role.value})" if before else "no turn"
-
-
-HOST_WORDS = {"moderator", "host", "presenter", "anchor"}
 
 
 def _role_disagrees(label: str, role: Role) -> bool:
