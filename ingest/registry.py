@@ -43,6 +43,7 @@ class Entry:
     name: str
     role: str
     turns: int
+    title: str = ""  # of the transcript
 
 
 @dataclass
@@ -51,9 +52,17 @@ class Registry:
 
     by_doc: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc id, name) -> person
     people: dict[str, dict] = field(default_factory=dict)
+    hosts: dict[str, set[str]] = field(default_factory=dict)  # person -> titles they moderate
 
     def person(self, doc_id: str, name: str) -> str:
         return self.by_doc.get((doc_id, name), name)
+
+    def role(self, person: str, role: Role, title: str) -> Role:
+        """A journalist's turn is a moderator's where the same person moderates events of the
+        same title elsewhere (the Direct Line's hosts, whichever spelling or label they had)."""
+        if role is Role.JOURNALIST and title in self.hosts.get(person, set()):
+            return Role.MODERATOR
+        return role
 
     def aliases(self) -> dict[str, str]:
         """Every name written anywhere -> its person (names that are their own left out)."""
@@ -68,7 +77,7 @@ class Registry:
 def entries_of(transcript: Transcript) -> list[Entry]:
     counts = Counter((t.speaker, t.role.value) for t in transcript.turns if t.speaker)
     return [
-        Entry(transcript.source, transcript.doc_id, name, role, n)
+        Entry(transcript.source, transcript.doc_id, name, role, n, transcript.title)
         for (name, role), n in counts.items()
     ]
 
@@ -88,6 +97,8 @@ def build_registry(entries: list[Entry]) -> Registry:
         info["aliases"][original.name] = info["aliases"].get(original.name, 0) + entry.turns
         info["roles"][entry.role] = info["roles"].get(entry.role, 0) + entry.turns
         info["turns"] += entry.turns
+        if entry.role == Role.MODERATOR.value and entry.title:
+            registry.hosts.setdefault(person, set()).add(entry.title)
     for person, info in registry.people.items():
         info["transcripts"] = len({d for (d, _), p in registry.by_doc.items() if p == person})
     return registry
@@ -211,8 +222,11 @@ def _same_given(a: str, b: str, group: list[str]) -> bool:
 
 def resolve(transcript: Transcript, registry: Registry) -> Transcript:
     """``transcript`` with each turn's speaker its registry person."""
-    turns = [
-        replace(t, speaker=registry.person(transcript.doc_id, t.speaker)) if t.speaker else t
-        for t in transcript.turns
-    ]
+    turns = []
+    for turn in transcript.turns:
+        if turn.speaker:
+            person = registry.person(transcript.doc_id, turn.speaker)
+            role = registry.role(person, turn.role, transcript.title)
+            turn = replace(turn, speaker=person, role=role)
+        turns.append(turn)
     return replace(transcript, turns=turns)

@@ -30,16 +30,18 @@ QA_EVENT = re.compile(
 
 
 def keyword_role(label: str, upper_case_format: bool) -> Role | None:
-    """The role a label states outright (``Question from Perm``, ``programme host ...``)."""
+    """The role a label states outright (``Question from Perm``, ``programme host ...``). What
+    a speaker does at the event comes first: ``Plenary session moderator, TV journalist
+    Sergei Brilyov`` moderates."""
     words = [w for w in _SPLIT_WORDS.split(clean_label(label).lower()) if w]
     if not words:
         return None
     if words[0] in QUESTION_OPENERS:
         return Role.JOURNALIST
-    if any(w in PRESS_WORDS for w in words) and "minister" not in words:
-        return Role.JOURNALIST
     if any(w in HOST_WORDS or close_to(w, "moderator") for w in words):
         return Role.MODERATOR
+    if any(w in PRESS_WORDS for w in words) and "minister" not in words:
+        return Role.JOURNALIST
     if " ".join(words) in OTHER_LABELS or (upper_case_format and words[-1] in STAFF_WORDS):
         return Role.OTHER
     return None

@@ -12,7 +12,7 @@ from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
 from ingest.registry import Entry, build_registry, entries_of, resolve
 from onrecord.index.reader import IndexReader
-from onrecord.types import Transcript
+from onrecord.types import Role, Transcript
 from tests.conftest import ATTRIBUTION, make_settings
 from tests.support.cli import onrecord
 
@@ -101,3 +101,20 @@ def test_the_index_keeps_the_registry_and_the_filter_finds_every_name(tmp_path, 
     jeff = people["Jeff Zients"]
     assert list(jeff["aliases"]) == ["Zients"] and jeff["transcripts"] == 2
     assert jeff["turns"] > jeff["aliases"]["Zients"] > 0 and "Zients" not in people
+
+
+def test_a_host_of_an_event_hosts_it_everywhere_but_asks_as_press_elsewhere():
+    """Kirill Kleymenov hosts each Direct Line, including one whose labels never say so; a
+    TV host who moderates a forum is still the press when he asks at a news conference."""
+    line = "Direct Line with Vladimir Putin"
+    entries = [
+        Entry("kremlin", "a", "Kirill Kleymenov", "moderator", 65, line),
+        Entry("kremlin", "b", "Kirill Kleymenov", "journalist", 50, line),
+        Entry("kremlin", "c", "Sergei Brilyov", "moderator", 12, "Eastern Economic Forum"),
+        Entry("kremlin", "d", "Sergei Brilyov", "journalist", 2, "Annual news conference"),
+    ]
+    registry = build_registry(entries)
+    assert registry.role("Kirill Kleymenov", Role.JOURNALIST, line) is Role.MODERATOR
+    assert registry.role("Sergei Brilyov", Role.JOURNALIST, "Annual news conference") is (
+        Role.JOURNALIST
+    )
