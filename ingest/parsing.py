@@ -107,6 +107,21 @@ def _parse_one(
     return Parsed(source, transcript, digest, [], status, result)
 
 
+def reparse_renamed(parsed: list[Parsed], renamed: set[str], settings: Settings) -> list[Parsed]:
+    """``parsed`` with its unchanged files whose doc id is in ``renamed`` (transcripts whose
+    stored speakers the registry now names otherwise) read and parsed again, as updates."""
+    max_bytes = int(settings.ingest.max_file_mb * 1_000_000)
+    found = []
+    for item in parsed:
+        if item.status == "unchanged" and item.source.doc_id in renamed:
+            again = _parse_one(item.source, settings, {}, max_bytes, item.result)
+            if again is not None:
+                again.status = "updated"
+                item = again
+        found.append(item)
+    return found
+
+
 def chunk_parsed(parsed: list[Parsed], registry: Registry, settings: Settings) -> list[Parsed]:
     """The changed files of ``parsed``, each turn named by its registry person and chunked
     into passages; a file with no passage worth indexing is reported as failed and left out."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.parsing import Parsed, chunk_parsed, read_and_parse
+from ingest.parsing import Parsed, chunk_parsed, read_and_parse, reparse_renamed
 from ingest.registry import Entry, Registry, build_registry, entries_of
 from ingest.report import IngestReport
 from ingest.sentence_vectors import embed_missing_sentences
@@ -106,6 +106,10 @@ def _ingest(
             if prune:
                 report.removed = _removed(report, previous)
             registry = _registry(previous, parsed, report.removed)
+            renamed = _renamed(previous, registry, report.removed)
+            if renamed:  # stored names the registry now names otherwise: parse those again
+                parsed = reparse_renamed(parsed, renamed, settings)
+                registry = _registry(previous, parsed, report.removed)
             parsed = chunk_parsed(parsed, registry, settings)
         changed = [p for p in parsed if p.status != "unchanged"]
         if changed or report.removed or rebuild or previous.backfill:
@@ -134,6 +138,16 @@ def _previous(generation: Path | None, settings: Settings, embedder: Embedder | 
         return _Previous(identity, hashes, paths, backfill, speakers)
     finally:
         catalog.close()
+
+
+def _renamed(previous: _Previous, registry: Registry, removed: list[str]) -> set[str]:
+    """Indexed transcripts with a speaker stored under a name the registry now maps to
+    another person's name (``Zients`` once ``Jeff Zients`` is known)."""
+    return {
+        e.doc_id
+        for e in previous.speakers
+        if e.doc_id not in removed and registry.person(e.doc_id, e.name) != e.name
+    }
 
 
 def _registry(previous: _Previous, parsed: list[Parsed], removed: list[str]) -> Registry:

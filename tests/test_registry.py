@@ -12,7 +12,7 @@ from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
 from ingest.registry import Entry, build_registry, entries_of, resolve
 from onrecord.index.reader import IndexReader
-from onrecord.types import Role, Transcript
+from onrecord.types import Role, SearchFilters, Transcript
 from tests.conftest import ATTRIBUTION, make_settings
 from tests.support.cli import onrecord
 
@@ -82,8 +82,9 @@ def test_names_that_are_only_alike_stay_apart():
 
 def test_the_index_keeps_the_registry_and_the_filter_finds_every_name(tmp_path, embedder):
     """Two ingests: the first knows only "Zients"; the second adds the briefing that spells
-    out Jeff Zients. A filter for "Jeff Zients" then finds the turns of both, those stored
-    as "Zients" by the first ingest included; ``info --speakers`` shows the alias."""
+    out Jeff Zients, and parses the first briefing again so that its turns carry the person
+    too. A filter for "Jeff Zients" finds the turns of both; ``info --speakers`` shows the
+    alias."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(ZIENTS_ONLY, corpus)
@@ -93,9 +94,13 @@ def test_the_index_keeps_the_registry_and_the_filter_finds_every_name(tmp_path, 
     assert reader.matching_speakers("Jeff Zients") == []  # not known yet
     assert reader.matching_speakers("Zients") == ["Zients"]
     shutil.copy(JEFF_ZIENTS, corpus)
-    ingest_paths([corpus], settings, embedder=embedder, progress=False)
+    report = ingest_paths([corpus], settings, embedder=embedder, progress=False)
+    assert {f.doc_id: f.status for f in report.files}[ZIENTS_ONLY.stem] == "updated"
     reader = IndexReader.open(settings.index_dir, settings)
-    assert set(reader.matching_speakers("Jeff Zients")) == {"Zients", "Jeff Zients"}
+    assert reader.matching_speakers("Jeff Zients") == ["Jeff Zients"]
+    assert "Zients" not in reader.speakers  # its turns were stored again, as the person
+    docs = {reader.docs[d] for d in reader.doc_of[reader.filter_mask(SearchFilters("Zients"))]}
+    assert docs == {ZIENTS_ONLY.stem, JEFF_ZIENTS.stem}
     result = onrecord("info", "--speakers", "--json", "--index", str(settings.index_dir))
     people = {row["name"]: row for row in json.loads(result.stdout)}
     jeff = people["Jeff Zients"]
