@@ -1,5 +1,7 @@
 """Files -> transcripts -> passages, for one ingest: find the files, read each safely, hash
-its text with what shapes its passages, and parse and chunk only those whose hash changed.
+its text with what shapes its passages, and parse only those whose hash changed; then, once
+the speaker registry of the whole index is known (``ingest/registry.py``), name each turn's
+person and chunk them (``chunk_parsed``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ingest.chunker import chunk_transcript
 from ingest.discover import METADATA_FIELDS, SourceFile, discover
 from ingest.file_text import UnreadableFile, read_transcript_file
 from ingest.formats import UnparseableTranscript, parse_transcript
+from ingest.registry import Registry, resolve
 from ingest.report import FileResult, IngestReport
 from onrecord.index.identity import content_shaping
 from onrecord.settings import Settings
@@ -30,6 +33,7 @@ class Parsed:
     content_hash: str
     passages: list[Passage]
     status: str
+    result: FileResult
 
 
 def content_hash(text: str, manifest: dict, settings: Settings) -> str:
@@ -90,7 +94,7 @@ def _parse_one(
     digest = content_hash(read.text, source.manifest, settings)
     if known.get(source.doc_id) == digest:
         result.status = "unchanged"
-        return Parsed(source, None, digest, [], "unchanged")  # type: ignore[arg-type]
+        return Parsed(source, None, digest, [], "unchanged", result)  # type: ignore[arg-type]
     try:
         transcript = parse_transcript(source.doc_id, read.text)
     except UnparseableTranscript as err:
@@ -99,13 +103,42 @@ def _parse_one(
     _apply_manifest(transcript, source)
     if not transcript.date:
         result.warnings.append("no date found: date filters will not match this transcript")
-    passages = chunk_transcript(transcript, settings.chunk)
-    if not passages:
-        result.reason = "speaker turns found, but no passage worth indexing"
-        return None
-    result.status = "updated" if source.doc_id in known else "added"
-    result.passages = len(passages)
-    return Parsed(source, transcript, digest, passages, result.status)
+    status = "updated" if source.doc_id in known else "added"
+    return Parsed(source, transcript, digest, [], status, result)
+
+
+def reparse_renamed(parsed: list[Parsed], renamed: set[str], settings: Settings) -> list[Parsed]:
+    """``parsed`` with its unchanged files whose doc id is in ``renamed`` (transcripts whose
+    stored speakers the registry now names otherwise) read and parsed again, as updates."""
+    max_bytes = int(settings.ingest.max_file_mb * 1_000_000)
+    found = []
+    for item in parsed:
+        if item.status == "unchanged" and item.source.doc_id in renamed:
+            again = _parse_one(item.source, settings, {}, max_bytes, item.result)
+            if again is not None:
+                again.status = "updated"
+                item = again
+        found.append(item)
+    return found
+
+
+def chunk_parsed(parsed: list[Parsed], registry: Registry, settings: Settings) -> list[Parsed]:
+    """The changed files of ``parsed``, each turn named by its registry person and chunked
+    into passages; a file with no passage worth indexing is reported as failed and left out."""
+    chunked = []
+    for item in parsed:
+        if item.status == "unchanged":
+            chunked.append(item)
+            continue
+        item.transcript = resolve(item.transcript, registry)
+        item.passages = chunk_transcript(item.transcript, settings.chunk)
+        if not item.passages:
+            item.result.reason = "speaker turns found, but no passage worth indexing"
+            continue
+        item.result.status = item.status
+        item.result.passages = len(item.passages)
+        chunked.append(item)
+    return chunked
 
 
 def _apply_manifest(transcript: Transcript, source: SourceFile) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.parsing import Parsed, read_and_parse
+from ingest.parsing import Parsed, chunk_parsed, read_and_parse, reparse_renamed
+from ingest.registry import Entry, Registry, build_registry, entries_of
 from ingest.report import IngestReport
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
@@ -36,6 +37,7 @@ from onrecord.index.generations import (
 )
 from onrecord.index.identity import build_identity, check_identity
 from onrecord.index.lexical import LexicalIndex, lexical_fields
+from onrecord.index.speaker_registry import SPEAKER_REGISTRY, speaker_entries
 from onrecord.index.vectors import VectorStore
 from onrecord.settings import Settings
 from onrecord.timing import timed
@@ -52,6 +54,7 @@ class _Previous:
     hashes: dict[str, str] = field(default_factory=dict)  # doc id -> content hash
     paths: dict[str, str | None] = field(default_factory=dict)  # doc id -> its file
     backfill: bool = False  # an index from before sentence vectors: add them, changes or not
+    speakers: list[Entry] = field(default_factory=list)  # named speakers of each transcript
 
 
 @dataclass
@@ -63,6 +66,7 @@ class _Run:
     embedder: Embedder | None
     identity: dict | None  # of the generation the new one copies (None: a fresh one)
     progress: bool
+    registry: Registry
 
 
 def ingest_paths(
@@ -99,11 +103,17 @@ def _ingest(
             previous = _previous(base, settings, embedder)
             drop_unused_collections(settings, index_dir)  # left by a killed ingest (server)
             parsed = read_and_parse(paths, settings, previous.hashes, report, progress)
-        if prune:
-            report.removed = _removed(report, previous)
+            if prune:
+                report.removed = _removed(report, previous)
+            registry = _registry(previous, parsed, report.removed)
+            renamed = _renamed(previous, registry, report.removed)
+            if renamed:  # stored names the registry now names otherwise: parse those again
+                parsed = reparse_renamed(parsed, renamed, settings)
+                registry = _registry(previous, parsed, report.removed)
+            parsed = chunk_parsed(parsed, registry, settings)
         changed = [p for p in parsed if p.status != "unchanged"]
         if changed or report.removed or rebuild or previous.backfill:
-            run = _Run(settings, report, embedder, previous.identity, progress)
+            run = _Run(settings, report, embedder, previous.identity, progress, registry)
             report.generation = _write_generation(run, base, changed).name
         elif current:
             report.generation = current.name
@@ -123,9 +133,30 @@ def _previous(generation: Path | None, settings: Settings, embedder: Embedder | 
         backfill = bool(
             settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
         )
-        return _Previous(identity, catalog.content_hashes(), catalog.transcript_paths(), backfill)
+        speakers = [Entry(*row) for row in speaker_entries(catalog)]
+        hashes, paths = catalog.content_hashes(), catalog.transcript_paths()
+        return _Previous(identity, hashes, paths, backfill, speakers)
     finally:
         catalog.close()
+
+
+def _renamed(previous: _Previous, registry: Registry, removed: list[str]) -> set[str]:
+    """Indexed transcripts with a speaker stored under a name the registry now maps to
+    another person's name (``Zients`` once ``Jeff Zients`` is known)."""
+    return {
+        e.doc_id
+        for e in previous.speakers
+        if e.doc_id not in removed and registry.person(e.doc_id, e.name) != e.name
+    }
+
+
+def _registry(previous: _Previous, parsed: list[Parsed], removed: list[str]) -> Registry:
+    """The speaker registry of the index this ingest makes: the transcripts it keeps as
+    they are indexed, and those it parsed this run."""
+    fresh = [p.transcript for p in parsed if p.status != "unchanged"]
+    gone = set(removed) | {t.doc_id for t in fresh}
+    kept = [e for e in previous.speakers if e.doc_id not in gone]
+    return build_registry(kept + [e for t in fresh for e in entries_of(t)])
 
 
 def _removed(report: IngestReport, previous: _Previous) -> list[str]:
@@ -230,6 +261,7 @@ def _finish(
     catalog.set_meta(
         "built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "passages": len(all_passages)}
     )
+    catalog.set_meta(SPEAKER_REGISTRY, run.registry.to_json())
     catalog.commit()
     catalog.close()
     return len(all_passages)

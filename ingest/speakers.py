@@ -30,16 +30,18 @@ QA_EVENT = re.compile(
 
 
 def keyword_role(label: str, upper_case_format: bool) -> Role | None:
-    """The role a label states outright (``Question from Perm``, ``programme host ...``)."""
+    """The role a label states outright (``Question from Perm``, ``programme host ...``). What
+    a speaker does at the event comes first: ``Plenary session moderator, TV journalist
+    Sergei Brilyov`` moderates."""
     words = [w for w in _SPLIT_WORDS.split(clean_label(label).lower()) if w]
     if not words:
         return None
     if words[0] in QUESTION_OPENERS:
         return Role.JOURNALIST
-    if any(w in PRESS_WORDS for w in words) and "minister" not in words:
-        return Role.JOURNALIST
     if any(w in HOST_WORDS or close_to(w, "moderator") for w in words):
         return Role.MODERATOR
+    if any(w in PRESS_WORDS for w in words) and "minister" not in words:
+        return Role.JOURNALIST
     if " ".join(words) in OTHER_LABELS or (upper_case_format and words[-1] in STAFF_WORDS):
         return Role.OTHER
     return None
@@ -75,7 +77,7 @@ def assign_roles(
     roles: dict[str, Role] = {}
     for speaker, st in stats.items():
         share = st.question_turns / st.turns if st.turns else 0.0
-        titled = any(has_title(label_words(label_head(label))) for label in st.labels)
+        titled = any(_titled(label) for label in st.labels)
         if stated[speaker] is not None:
             roles[speaker] = stated[speaker]
         elif speaker == principal or upper_case_format or titled:
@@ -85,6 +87,51 @@ def assign_roles(
         else:
             roles[speaker] = Role.OFFICIAL
     return roles
+
+
+FOLLOW_ON = {"reply", "replies", "response", "remark", "remarks", "comment"}
+
+
+def follow_on_roles(
+    speakers: list[str], roles: list[Role], principal: str | None, title: str
+) -> list[Role]:
+    """Per turn, ``roles`` with each unnamed ``Reply``/``Remark``/``Response`` turn given the
+    role of the voice it belongs to. At a Q&A event (news conference, interview, Direct Line)
+    that is the press, who ask; elsewhere it is the closest turn before it by someone other
+    than the principal speaker: after a journalist's turn the press's, after a participant's
+    or a host's not the press's (``other``: the hall answering a host); never an official's,
+    since the label names no one. With no such turn, doubt goes to the press."""
+    if QA_EVENT.search(title):
+        return [
+            Role.JOURNALIST if s.lower() in FOLLOW_ON else r
+            for s, r in zip(speakers, roles, strict=True)
+        ]
+    found: list[Role] = []
+    voice = Role.JOURNALIST
+    for speaker, role in zip(speakers, roles, strict=True):
+        if speaker.lower() in FOLLOW_ON:
+            found.append(voice)
+            continue
+        if speaker != principal:
+            voice = Role.JOURNALIST if role is Role.JOURNALIST else Role.OTHER
+        found.append(role)
+    return found
+
+
+def principal_of(stats: dict[str, SpeakerStats]) -> str | None:
+    """The named speaker with the most words."""
+    named = [s for s in stats if s and s.lower() not in FOLLOW_ON and not is_role_label(s)]
+    return max(named, key=lambda s: stats[s].words, default=None)
+
+
+def _titled(label: str) -> bool:
+    """A title in the name part or in the description after it (``Sergei Mironov, Leader of
+    A Just Russia Faction``)."""
+    head = label_head(label)
+    rest = clean_label(label).replace(head, "", 1).strip(" ,")
+    return has_title(label_words(head)) or any(
+        w[:1].isupper() and has_title([w]) for w in label_words(rest)
+    )
 
 
 def _stated_role(labels: set[str], upper_case_format: bool) -> Role | None:

@@ -93,10 +93,24 @@ def _build_deploy_index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _info(args: argparse.Namespace, settings: Settings) -> int:
     from onrecord.index.open import open_checked_index
+    from onrecord.index.speaker_registry import people_rows
 
-    stats = open_checked_index(settings).stats()
+    reader = open_checked_index(settings)
+    if args.speakers:
+        rows = people_rows(reader.people)
+        print(_json(rows) if args.json else "\n".join(map(_person_line, rows)))
+        return EXIT_OK
+    stats = reader.stats()
     print(_json(stats) if args.json else payloads.info_text(stats))
     return EXIT_OK
+
+
+def _person_line(row: dict) -> str:
+    """``Jeff Zients: 461 turns in 52 transcripts (official 461); also Zients (425)``."""
+    roles = ", ".join(f"{r} {n}" for r, n in row["roles"].items())
+    line = f"{row['name']}: {row['turns']} turns in {row['transcripts']} transcripts ({roles})"
+    aliases = "; ".join(f"{a} ({n})" for a, n in row["aliases"].items())
+    return line + (f"; also {aliases}" if aliases else "")
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:

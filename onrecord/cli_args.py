@@ -24,6 +24,8 @@ def build_parser(runs: Mapping[str, Callable]) -> argparse.ArgumentParser:
     wait = "if another ingest is writing the index, wait for it up to SECONDS (default: exit 3)"
     ingest.add_argument("--wait", type=float, metavar="SECONDS", help=wait)
     info = commands.add_parser("info", help="what the index holds and what built it")
+    people = "list each person with the other names transcripts give them, roles and counts"
+    info.add_argument("--speakers", action="store_true", help=people)
     search = commands.add_parser("search", help="best passages for a query (hybrid search)")
     search.add_argument("query")
     _add_filters(search, "number of passages", "speaker name, e.g. 'Psaki' or 'Vladimir Putin'")

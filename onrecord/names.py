@@ -20,6 +20,7 @@ from onrecord.roles import (
     JOURNALIST_LABELS,
     MODERATOR_LABELS,
     OTHER_LABELS,
+    QUESTION_OPENERS,
     ROLE_LABEL_NAMES,
     ROLE_WORDS,
     UPPER_ROLE_NOUNS,
@@ -28,7 +29,7 @@ from onrecord.roles import (
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)\s*$")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
-_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
+NAME_PARTICLES = {"van", "von", "der", "de", "da", "del", "bin", "al", "le", "la", "di"}
 
 HONORIFICS = {
     "mr",
@@ -42,6 +43,9 @@ HONORIFICS = {
     "the",
     "hon",
     "honorable",
+    "doctor",
+    "doctors",
+    "drs",
 }
 TITLE_WORDS = set(
     """president vice prime minister deputy secretary press principal senior assistant acting
@@ -101,14 +105,19 @@ def has_title(words: list[str]) -> bool:
 
 
 def _smart_title(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+    """``JEAN-PIERRE`` -> ``Jean-Pierre``, ``O’CONNELL`` -> ``O’Connell``."""
+    return re.sub(
+        r"(^|[-'’])([^\W\d_])([^\W\d_]*)",
+        lambda m: m.group(1) + m.group(2).upper() + m.group(3).lower(),
+        word,
+    )
 
 
 def _trailing_name(words: list[str]) -> list[str]:
     """The personal name at the end of a titled label: last two capitalised tokens."""
     name: list[str] = []
     for word in reversed(words):
-        if _bare(word) in _PARTICLES and name:
+        if _bare(word) in NAME_PARTICLES and name:
             name.insert(0, word)
             continue
         if not _NAME_TOKEN.match(word) or _bare(word) in TITLE_WORDS or _bare(word) in HONORIFICS:
@@ -116,7 +125,7 @@ def _trailing_name(words: list[str]) -> list[str]:
         if word.isupper() and len(word) > 1 and not word.endswith(".") and name:
             break  # an acronym such as FSB or CEO ends the name
         name.insert(0, word)
-        if sum(1 for w in name if _bare(w) not in _PARTICLES) == 2:
+        if sum(1 for w in name if _bare(w) not in NAME_PARTICLES) == 2:
             break
     return name or words[-1:]
 
@@ -144,7 +153,7 @@ def _full_name_in(surname: str, sources: Iterable[str]) -> str | None:
     return name if score >= 2 else None
 
 
-_JOINED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+_JOINED = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2}|[A-Z]{3,}\b)")
 _ODD_CASE = re.compile(r"[a-z][A-Z]+$|[a-z][A-Z]{2,}")
 
 
@@ -172,18 +181,44 @@ def canonical_names(labels: Iterable[str], title: str = "", text: str = "") -> d
             result[raw] = "Question"
         elif lowered in JOURNALIST_LABELS | MODERATOR_LABELS | OTHER_LABELS | ROLE_LABEL_NAMES:
             result[raw] = label if not label.isupper() else label.title()
+        elif words[0].lower() in QUESTION_OPENERS:
+            result[raw] = _smart_title(words[0])  # ``Question from Perm Territory``
         elif label.isupper():
             result[raw] = _upper_label_name(words, title, text)
         else:
-            suffixes = [" ".join(words[i:]) for i in range(1, len(words))]
-            in_transcript = [s for s in suffixes if s in known and len(label_words(s)) >= 2]
-            if in_transcript:
-                result[raw] = _tidy_name(in_transcript[0])
-            elif has_title(words):
-                result[raw] = _tidy_name(" ".join(_trailing_name(_tidy_name(label).split())))
-            else:
-                result[raw] = _tidy_name(label)
+            result[raw] = _mixed_label_name(words, known)
     return result
+
+
+def _mixed_label_name(words: list[str], known: set[str]) -> str:
+    """``President of Russia Vladimir Putin`` -> ``Vladimir Putin`` (or the longer name the
+    transcript uses elsewhere); ``Patriarch Kirill of Moscow and All Russia`` -> ``Patriarch
+    Kirill``: a single name keeps the title it is known by."""
+    suffixes = [" ".join(words[i:]) for i in range(1, len(words))]
+    in_transcript = [s for s in suffixes if s in known and len(label_words(s)) >= 2]
+    if in_transcript:
+        return _tidy_name(in_transcript[0])
+    if not has_title(words):
+        return _tidy_name(" ".join(words))
+    words = _without_see(_tidy_name(" ".join(words)).split())
+    name = _trailing_name(words)
+    single = len([w for w in name if not _ROMAN.match(w)]) == 1
+    if single and len(words) > len(name) and _bare(words[-len(name) - 1]) in TITLE_WORDS:
+        name = [words[-len(name) - 1].capitalize(), *name]
+    return " ".join(name)
+
+
+_ROMAN = re.compile(r"^[IVX]+$")
+
+
+def _without_see(words: list[str]) -> list[str]:
+    """``King Abdullah II of Jordan`` -> ``King Abdullah II``: a title, one name (and a regnal
+    number), then ``of`` and the see or country it is held in."""
+    if len(words) >= 4 and "of" in words[2:4] and _bare(words[0]) in TITLE_WORDS:
+        cut = words.index("of", 2)
+        if all(w[:1].isupper() and _bare(w) not in TITLE_WORDS for w in words[1:cut]):
+            return words[:cut]
+    return words
 
 
 _ORDINALS = {"one", "two", "three", "four", "#1", "#2", "#3", "1", "2", "3", "4"}
@@ -198,6 +233,8 @@ def _upper_label_name(words: list[str], title: str, text: str) -> str:
     name_words = [w for w in words if _bare(w) not in HONORIFICS and _bare(w) not in TITLE_WORDS]
     if not name_words:
         return " ".join(_smart_title(w) for w in words)
+    if _bare(words[0]) in HONORIFICS and len(name_words) == len(words) - 1 in (2, 3):
+        return " ".join(_smart_title(w) for w in name_words)  # MR. FERNÁNDEZ HERNÁNDEZ
     surname = _smart_title(name_words[-1].strip("."))
     return _full_name_in(surname, (title, text)) or surname
 

@@ -37,6 +37,8 @@ OTHER_LABELS = {
     "participant",
     "participants",
     "audience members",
+    "volunteer",
+    "volunteers",
 }
 ROLE_LABEL_NAMES = {
     "senior administration official",

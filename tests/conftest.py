@@ -24,6 +24,10 @@ from tests.support.fake_openai import fake_openai  # noqa: F401 - a fixture, use
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"
+# Transcripts for the attribution tests (test_attribution_invariant.py, test_labels.py,
+# test_registry.py), kept out of the fixture corpus the index fixtures ingest.
+ATTRIBUTION = FIXTURES / "attribution"
+NOT_IN_FIXTURE_CORPUS = shutil.ignore_patterns("README.md", "attribution")
 SAMPLE = REPO / "data" / "sample"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 MFA_FILE = FIXTURES / "mfa" / "000_5c9d7a97ec4f11db.txt"
@@ -43,7 +47,7 @@ def make_settings(index_dir: Path, **overrides: object) -> Settings:
 def corpus(tmp_path: Path) -> Path:
     """A writable copy of the fixture transcripts (MFA, Kremlin, White House, generic)."""
     target = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(FIXTURES, target, ignore=NOT_IN_FIXTURE_CORPUS)
     return target
 
 
@@ -83,7 +87,7 @@ def _ingest_into(sources: Path, embedder) -> Callable[[Path], None]:
 def built_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """An index of the fixture transcripts, built once; tests must not write to it."""
     corpus = tmp_path_factory.mktemp("corpus")
-    shutil.copytree(FIXTURES, corpus, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES, corpus, dirs_exist_ok=True, ignore=NOT_IN_FIXTURE_CORPUS)
     return _built_once("index", tmp_path_factory, _ingest_into(corpus, embedder))
 
 

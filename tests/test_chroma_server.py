@@ -18,7 +18,7 @@ from onrecord.assistant import Assistant
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import IndexMismatch
 from onrecord.index.reader import IndexReader
-from tests.conftest import FIXTURES, make_settings
+from tests.conftest import FIXTURES, NOT_IN_FIXTURE_CORPUS, make_settings
 from tests.support.auth_proxy import auth_proxy
 from tests.support.chroma_server import server_collections
 from tests.support.indexcheck import assert_index_whole
@@ -43,7 +43,7 @@ def server_index(module_chroma_server, tmp_path_factory, embedder):
     """The fixture transcripts indexed in server mode, in two ingests (two generations)."""
     index_dir = tmp_path_factory.mktemp("server-index")
     corpus = tmp_path_factory.mktemp("server-corpus")
-    shutil.copytree(FIXTURES, corpus, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES, corpus, dirs_exist_ok=True, ignore=NOT_IN_FIXTURE_CORPUS)
     held_back = corpus / "kremlin" / "kremlin_en_8055.txt"
     later = held_back.read_text(encoding="utf-8")
     held_back.unlink()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ingest.formats import generic, kremlin, mfa, whitehouse
 from onrecord.types import Transcript
 
@@ -28,8 +30,25 @@ def parse_transcript(doc_id: str, text: str) -> Transcript:
         if fmt.detect(text):
             transcript = fmt.parse(doc_id, text)
             if not transcript.turns:
-                raise UnparseableTranscript(f"{fmt.NAME} page but no speaker turns found")
+                raise UnparseableTranscript(
+                    f"{fmt.NAME} page but no speaker turns found: {what_is_missing(text)}"
+                )
             return transcript
     raise UnparseableTranscript(
-        "no speaker turns found (not an MFA, Kremlin or White House page, and no `Name:` turns)"
+        "no speaker turns found (not an MFA, Kremlin or White House page, and no `Name:` "
+        f"turns): {what_is_missing(text)}"
     )
+
+
+def what_is_missing(text: str) -> str:
+    """Why a text has no turns, for the ingest report: how many paragraphs it has, and how
+    many of them start with something like a label that was not read as one (with one)."""
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    colon = [p for p in paragraphs[2:] if re.match(r"^[^:]{1,80}:\s+\S", p)]
+    said = (
+        f"{len(colon)} start with a phrase and a colon but none names a speaker "
+        f"(e.g. {colon[0].split(':')[0][:60]!r})"
+        if colon
+        else "none starts with a speaker label (`Name:`, `NAME:`, `Q`, `Question:`)"
+    )
+    return f"of its {len(paragraphs)} paragraphs {said}; a notice or statement, not a transcript"

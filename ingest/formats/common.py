@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.speakers import SpeakerStats, assign_roles
+from ingest.formats.labels import is_bare_name
+from ingest.speakers import SpeakerStats, assign_roles, follow_on_roles, principal_of
 from onrecord.names import canonical_names
 from onrecord.types import Turn
 
@@ -110,8 +111,9 @@ def split_turns(
     first_label = end
     last_content_end = -1
     open_turn = False
+    listed = listed_lines(text, start, end)
     for line in _segments(text, start, end, inline_break):
-        found = match_label(line.text)
+        found = match_label(line.text) if line.start not in listed else None
         if found:
             label, offset = found
             if turns:
@@ -129,6 +131,29 @@ def split_turns(
         turns[-1].end = last_content_end
     trimmed = [RawTurn(t.label, *trim_stage_notes(text, t.start, t.end)) for t in turns]
     return [t for t in trimmed if t.end > t.start], first_label
+
+
+_POST_AND_NAME = re.compile(r"^[^:\n]{1,300}:[ \t\u00a0]+(?P<name>\S.*)$")
+LIST_RUN = 3  # consecutive ``Post: Name.`` lines that make a list
+
+
+def listed_lines(text: str, start: int, end: int) -> set[int]:
+    """Starts of lines that read ``Post: Name.`` in a run of at least ``LIST_RUN`` such lines
+    (blank lines between them allowed): a list of appointments (``Minister of Defence:
+    Sergei Shoigu.``), not speaker turns."""
+    listed: set[int] = set()
+    run: list[int] = []
+    for line in [*lines_of(text, start, end), Line(end, end, "-")]:
+        if not line.text.strip():
+            continue
+        found = _POST_AND_NAME.match(line.text)
+        if found and is_bare_name(found.group("name")):
+            run.append(line.start)
+            continue
+        if len(run) >= LIST_RUN:
+            listed.update(run)
+        run = []
+    return listed
 
 
 def _segments(
@@ -200,9 +225,10 @@ def build_turns(
         entry.question_turns += "?" in words[-300:]
         entry.words += words.count(" ") + 1
     roles = assign_roles(stats, title, upper_case_format)
+    turn_roles = follow_on_roles(speakers, [roles[s] for s in speakers], principal_of(stats), title)
     return [
-        Turn(i, raw.label, speaker, roles[speaker], raw.start, raw.end)
-        for i, (raw, speaker) in enumerate(zip(raw_turns, speakers, strict=True))
+        Turn(i, raw.label, speaker, role, raw.start, raw.end)
+        for i, (raw, speaker, role) in enumerate(zip(raw_turns, speakers, turn_roles, strict=True))
     ]
 
 

@@ -28,7 +28,7 @@ from onrecord.index.lexical import LEXICAL_VERSION
 from onrecord.settings import Settings
 
 CHUNKER_VERSION = "4"  # 3: the speaker's office in the embedded text; 4: title, question first
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"  # 3: labels by structure, Reply/Remark roles, the speaker registry
 LIBRARIES = ("onrecord", "chromadb", "bm25s", "sentence-transformers", "torch")
 REINGEST = "Re-ingest: `onrecord ingest PATH --rebuild` (or into a new --index folder)."
 

@@ -14,6 +14,7 @@ from onrecord.index.generation_vectors import open_for_reading
 from onrecord.index.generations import current_generation
 from onrecord.index.identity import check_identity
 from onrecord.index.lexical import LexicalIndex
+from onrecord.index.speaker_registry import names_by_speaker, stored_people
 from onrecord.index.vectors import VectorStore, date_number
 from onrecord.names import speaker_matches
 from onrecord.settings import Settings
@@ -38,7 +39,9 @@ class IndexReader:
     doc_of: np.ndarray  # passage position -> doc code
     docs: list[str]  # doc code -> doc id
     offices: list[tuple[str, str, int]] = field(default_factory=list)  # (speaker, office, date)
+    people: dict[str, dict] = field(default_factory=dict)  # the speaker registry's people
     _dense: DenseMatrix | None = field(default=None, repr=False)
+    _names: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, settings: Settings) -> IndexReader:
@@ -79,6 +82,7 @@ class IndexReader:
                     for office in p.office.split(";")
                 }
             ),
+            stored_people(catalog),
         )
 
     def dense(self) -> DenseMatrix:
@@ -109,7 +113,11 @@ class IndexReader:
         return found
 
     def matching_speakers(self, name: str) -> list[str]:
-        return [s for s in self.speakers if speaker_matches(name, s)]
+        """Indexed speakers that ``name`` names, directly or through any name the registry
+        knows them by (``Jeff Zients`` finds turns still stored as ``Zients``)."""
+        if self._names is None:
+            self._names = names_by_speaker(self.speakers, self.people)
+        return [s for s in self.speakers if any(speaker_matches(name, n) for n in self._names[s])]
 
     def filter_mask(self, filters: SearchFilters) -> np.ndarray | None:
         """Boolean mask over passages (lexical order), or None when nothing is filtered."""
