@@ -143,7 +143,7 @@ FILTERS_AND_FOLLOW_UPS = [
         "onrecord/followup.py",
         "        for m in reversed(history or [])",
         "        for m in history or []",
-        ("tests/test_query.py", *ASSISTANT),
+        ("tests/test_followup_history.py",),
     ),
 ]
 
@@ -167,7 +167,7 @@ GATE_AND_CLAIMS = [
         "onrecord/assistant.py",
         "        if unknown and best < self.settings.answer.strong_relevance:",
         "        if unknown and best < -1.0:",
-        ASSISTANT,
+        ("tests/test_unknown_names.py",),
     ),
     Mutant(
         "claims-any-quote-carries-the-claim",
@@ -213,6 +213,20 @@ RANKING = [
         "    head.sort(key=lambda h: -(h.relevance or 0.0))",
         "    head.sort(key=lambda h: h.relevance or 0.0)",
         ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "relevance-falls-with-every-signal",
+        "onrecord/relevance.py",
+        "        return self.bias + sum(w * signals.get(name, 0.0)",
+        "        return self.bias - sum(w * signals.get(name, 0.0)",
+        ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "reader-vectors-loaded-per-session",
+        "onrecord/index/reader.py",
+        "        with self._dense_lock:\n            if self._dense is None:",
+        "        if True:\n            if self._dense is None:",
+        ("tests/test_shared_reader.py",),
     ),
     Mutant(
         "quotes-unlikely-passages-kept",
