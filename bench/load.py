@@ -1,6 +1,6 @@
 """Many users at once: N chat sessions against one ``streamlit run app.py``, each asking its own
-questions from the sample set, while an ``onrecord ingest`` publishes a new index generation
-halfway through; every answer must be the one the same questions get asked alone.
+questions from the sample set, while an ``onrecord ingest`` publishes a new index generation;
+every answer must be the one the same questions get asked alone.
 
     .venv/bin/python bench/load.py --sessions 8
     .venv/bin/python bench/load.py --sessions 32 --json load-32.json
@@ -9,11 +9,12 @@ What it does, on a copy of the index (``--index``, default ``vectorstore``; ``ma
 1. starts the app (``bench.launch``, 127.0.0.1, a free port, offline, quotes mode);
 2. alone: each session's questions in a fresh session of their own, one session at a time
    (the reference answers, and the single-user latencies);
-3. together: N sessions start at once (websocket sessions, ``bench/app_session.py``); about
-   halfway through, ``onrecord ingest`` adds one transcript (``--extra``) to the
-   index (it starts when a quarter are in, and takes about as long as a quarter of the run)
-   and publishes a new generation, which the app picks up on its next page runs;
-4. alone again, on the new generation, for the sessions that saw it.
+3. together: N sessions start at once (websocket sessions, ``bench/app_session.py``); with
+   the first answer, ``onrecord ingest`` starts adding one transcript (``--extra``) to the
+   index, and publishes a new generation, which the app picks up on its next page runs; each
+   session asks its conversation again, in a fresh session, until it has asked it once
+   wholly after the publication (so every session sees both generations);
+4. alone again, on the new generation.
 An answer is compared, element by element as the page drew it (text, cards, quotes, the
 offsets of the whole-answer view), with the reference of the generation its run read (the
 status caption's transcript count says which). Any exception or error box in a session, a
@@ -77,37 +78,44 @@ def alone(url: str, plans: list[list[str]]) -> dict[tuple[str, ...], list[Turn]]
     return {tuple(plan): converse(url, plan) for plan in plans}
 
 
-def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list, float]:
-    """All conversations at once; ``ingest`` starts when a quarter of the answers are in (so
-    that it publishes about halfway). Returns each
-    session's turns (or the exception it raised) and the seconds the ingest took."""
-    total = sum(len(plan) for plan in plans)
-    done, lock, quarter = [0], threading.Lock(), threading.Event()
+def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list, dict]:
+    """All sessions at once, each asking its conversation again (in a fresh session) until
+    it has asked it once wholly after the ingest published; the ingest starts with the first
+    answer. Returns each session's conversations (a failed one as the exception it raised)
+    and when the ingest published, in answers done and seconds."""
+    done, lock = [0], threading.Lock()
+    first, published = threading.Event(), threading.Event()
 
     def counted() -> None:
         with lock:
             done[0] += 1
-            if done[0] * 4 >= total:
-                quarter.set()
+        first.set()
 
     start = threading.Barrier(len(plans))
 
-    def session(plan: list[str]) -> list[Turn] | Exception:
+    def session(plan: list[str]) -> list:
         start.wait()
-        try:
-            return converse(url, plan, counted)
-        except Exception as err:  # a failed session is a finding, reported with the others
-            return err
+        conversations: list = []
+        while True:
+            after = published.is_set()
+            try:
+                conversations.append(converse(url, plan, counted))
+            except Exception as err:  # a failed session is a finding, reported with the others
+                return [*conversations, err]
+            if after:
+                return conversations
 
     with ThreadPoolExecutor(len(plans)) as pool:
         futures = [pool.submit(session, plan) for plan in plans]
-        quarter.wait(timeout=600)
+        first.wait(timeout=600)
         began = time.monotonic()
         ran = subprocess.run(ingest, capture_output=True, text=True, check=False)
-        ingest_seconds = time.monotonic() - began
+        timing = {"seconds": time.monotonic() - began, "answers_before": done[0]}
+        published.set()
         if ran.returncode != 0:
             raise RuntimeError(f"the ingest failed ({ran.returncode}): {ran.stderr[-2000:]}")
-        return [f.result() for f in futures], ingest_seconds
+        results = [f.result() for f in futures]
+    return results, timing | {"answers": done[0]}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -119,21 +127,28 @@ def compare(plans, results, references) -> tuple[list[str], list[str], list[floa
     """(differences, errors, seconds per answer) of the concurrent run against the
     references (status caption -> conversation -> turns)."""
     differences, errors, seconds = [], [], []
-    for plan, result in zip(plans, results, strict=True):
-        if isinstance(result, Exception):
-            errors.append(f"session {plan[0][:40]!r}: {type(result).__name__}: {result}")
-            continue
-        for n, turn in enumerate(result):
-            seconds.append(turn.seconds)
-            errors += [f"{turn.question[:40]!r}: {p}" for p in turn.problems]
-            reference = references.get(turn.status, {}).get(tuple(plan))
-            if reference is None:
-                differences.append(f"{turn.question[:40]!r}: no reference for {turn.status!r}")
-            elif reference[n].answer() != turn.answer():
-                crossed = len({t.status for t in result[: n + 1]}) > 1
-                note = " (its conversation crossed the ingest)" if crossed else ""
-                differences.append(f"{turn.question[:40]!r} ({turn.status[-60:]}) differs{note}")
+    for plan, conversations in zip(plans, results, strict=True):
+        for result in conversations:
+            if isinstance(result, Exception):
+                errors.append(f"session {plan[0][:40]!r}: {type(result).__name__}: {result}")
+                continue
+            seconds += [turn.seconds for turn in result]
+            differences += _differences(plan, result, references)
+            errors += [f"{t.question[:40]!r}: {p}" for t in result for p in t.problems]
     return differences, errors, seconds
+
+
+def _differences(plan: list[str], turns: list[Turn], references: dict) -> list[str]:
+    found = []
+    for n, turn in enumerate(turns):
+        reference = references.get(turn.status, {}).get(tuple(plan))
+        if reference is None:
+            found.append(f"{turn.question[:40]!r}: no reference for {turn.status!r}")
+        elif reference[n].answer() != turn.answer():
+            crossed = len({t.status for t in turns[: n + 1]}) > 1
+            note = " (its conversation crossed the ingest)" if crossed else ""
+            found.append(f"{turn.question[:40]!r} ({turn.status[-60:]}) differs{note}")
+    return found
 
 
 def log_errors(log: Path) -> list[str]:
@@ -159,7 +174,7 @@ def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 
     with streamlit_app(REPO, app_env(live), log_path=log) as (url, process):
         converse(url, plans[0][:1])  # warm: the model and the index are loaded once
         before = alone(url, plans)
-        results, ingest_seconds = together(url, plans, ingest)
+        results, published = together(url, plans, ingest)
         after = alone(url, plans)
         memory = peak_rss_mb(process.pid)
     references = {turns[0].status: before for turns in before.values()}
@@ -169,14 +184,16 @@ def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 
     return {
         "sessions": sessions,
         "answers": len(seconds),
-        "generations_seen": sorted({t.status for r in results if isinstance(r, list) for t in r}),
+        "index_states_seen": sorted(
+            {t.status for r in results for c in r if isinstance(c, list) for t in c}
+        ),
         "differences": differences,
         "errors": errors + [f"server log: {line}" for line in log_errors(log)],
         "alone_p50": percentile(single, 0.5),
         "alone_p95": percentile(single, 0.95),
         "load_p50": percentile(seconds, 0.5),
         "load_p95": percentile(seconds, 0.95),
-        "ingest_seconds": ingest_seconds,
+        "ingest": published,
         "server_peak_rss_mb": memory,
     }
 
@@ -188,8 +205,9 @@ def report(result: dict) -> str:
         f"alone: p50 {r['alone_p50']:.2f} s, p95 {r['alone_p95']:.2f} s",
         f"under load: p50 {r['load_p50']:.2f} s, p95 {r['load_p95']:.2f} s "
         f"({r['load_p95'] / max(r['alone_p95'], 1e-9):.1f}x the single-user p95)",
-        f"ingest published a new generation in {r['ingest_seconds']:.1f} s; "
-        f"index states seen by the sessions: {len(r['generations_seen'])}",
+        f"the ingest published a new generation after {r['ingest']['seconds']:.1f} s, "
+        f"{r['ingest']['answers_before']} of {r['ingest']['answers']} answers in; "
+        f"index states the sessions saw: {len(r['index_states_seen'])}",
         f"server peak memory (VmHWM): {r['server_peak_rss_mb']:.0f} MB",
         f"differences: {len(r['differences'])}, errors: {len(r['errors'])}",
         *[f"  difference: {d}" for d in r["differences"][:20]],
