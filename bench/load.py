@@ -12,8 +12,9 @@ What it does, on a copy of the index (``--index``, default ``vectorstore``; ``ma
 3. together: N sessions start at once (websocket sessions, ``bench/app_session.py``); with
    the first answer, ``onrecord ingest`` starts adding one transcript (``--extra``) to the
    index, and publishes a new generation, which the app picks up on its next page runs; each
-   session asks its conversation again, in a fresh session, until it has asked it once
-   wholly after the publication (so every session sees both generations);
+   session asks its conversation again, in a fresh session, after a pause of up to ``PAUSE``
+   seconds, until it has asked it once wholly after the publication (so every session sees
+   both generations);
 4. alone again, on the new generation.
 An answer is compared, element by element as the page drew it (text, cards, quotes, the
 offsets of the whole-answer view), with the reference of the generation its run read (the
@@ -49,6 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "data" / "questions" / "sample.jsonl"
 EXTRA = REPO / "tests" / "data" / "generic" / "lavrov_cst_excerpt.txt"
 LOG_PROBLEMS = ("Traceback", "Error", "ERROR", "Exception")
+PAUSE = 2.0  # seconds a session waits before asking its conversation again
 
 
 def scripts(n: int, per_session: int = 4) -> list[list[str]]:
@@ -104,6 +106,7 @@ def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list,
                 return [*conversations, err]
             if after:
                 return conversations
+            published.wait(PAUSE)  # a user reads the answer before asking again
 
     with ThreadPoolExecutor(len(plans)) as pool:
         futures = [pool.submit(session, plan) for plan in plans]

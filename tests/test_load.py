@@ -22,8 +22,8 @@ def test_the_sessions_ask_different_questions():
 
 
 def test_four_sessions_at_once_get_the_answers_they_get_alone(sample_index: Path, tmp_path: Path):
-    result = run(4, sample_index, EXTRA, tmp_path, per_session=2)
-    assert result["answers"] >= 16, report(result)  # every session: once before, once after
+    result = run(4, sample_index, EXTRA, tmp_path, per_session=1)
+    assert result["answers"] >= 8, report(result)  # every session: once before, once after
     assert len(result["index_states_seen"]) == 2, report(result)
     assert result["differences"] == [], report(result)
     assert result["errors"] == [], report(result)
