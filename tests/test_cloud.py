@@ -47,14 +47,15 @@ QUESTION = "Has Moscow signed any bilateral biosecurity deals with its CSTO part
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What a clone of this branch would hold, with the working tree's contents."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:
+    if not (REPO / ".git").exists():  # a folder, or a file in a worktree
         pytest.skip("not a git checkout")
+    # safe.directory: git refuses a checkout owned by another user (a CI runner, a shared
+    # machine) and that must not turn this test into a skip.
+    command = ["git", "-c", f"safe.directory={REPO}", "ls-files", "-z", "--cached", "--others"]
+    listed = subprocess.run(
+        [*command, "--exclude-standard"], cwd=REPO, capture_output=True, check=False
+    )
+    assert listed.returncode == 0, f"git ls-files failed: {listed.stderr.decode()}"
     target = tmp_path_factory.mktemp("cloud") / "repo"
     for name in listed.stdout.decode().split("\0"):
         if name and (REPO / name).is_file():

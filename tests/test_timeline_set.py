@@ -67,11 +67,44 @@ def test_the_timelines_find_nine_in_ten_judged_events_overall(timelines):
 
 
 def test_every_entry_quotes_its_transcript_exactly(timelines, reader):
+    checked = 0
     for item in ITEMS:
         timeline = timelines[item["id"]]
+        assert timeline.entries, f"{item['topic']}: an empty timeline checks nothing"
         for entry in timeline.entries:
             c = entry.citation
             assert reader.catalog.transcript_text(c.doc_id)[c.start : c.end] == c.quote
             assert c.quote.strip() and c.verified
             assert not item["speaker"] or speaker_matches(item["speaker"], c.speaker)
             assert not item["since"] or (c.date or "") >= item["since"]
+            assert not item["until"] or (c.date or "9999") <= item["until"]
+            checked += 1
+    assert checked >= sum(len(item["events"]) for item in ITEMS) * 0.9
+
+
+def test_entries_are_oldest_first_one_per_event_and_all_pass_the_gate(timelines):
+    gate = Settings().answer.min_answer_relevance
+    for item in ITEMS:
+        entries = timelines[item["id"]].entries
+        assert len(entries) >= 2, f"{item['topic']}: too few entries to check an order"
+        dates = [entry.date or "" for entry in entries]
+        assert dates == sorted(dates), f"{item['topic']}: not oldest first: {dates}"
+        events = [entry.citation.doc_id for entry in entries]
+        assert len(events) == len(set(events)), f"{item['topic']}: an event twice"
+        assert [entry.citation.n for entry in entries] == list(range(1, len(entries) + 1))
+        assert min(entry.relevance for entry in entries) >= gate > 0
+
+
+def test_an_until_date_cuts_each_timeline_there(timelines, reader, embedder, sample_index):
+    """The set's items give no ``until``: each timeline is built again ending at the date of
+    its middle entry, and must keep the entries up to it and none after."""
+    settings = Settings(index_dir=sample_index)
+    for item in ITEMS:
+        whole = [e.date for e in timelines[item["id"]].entries if e.date]
+        until = sorted(whole)[len(whole) // 2]
+        filters = SearchFilters(item["speaker"], item["since"], until)
+        cut = build_timeline(reader, embedder, settings, item["topic"], filters)
+        dates = [e.date or "" for e in cut.entries]
+        assert dates, f"{item['topic']}: nothing up to {until}"
+        assert max(dates) <= until and until in dates, f"{item['topic']}: {dates} for {until}"
+        assert len(dates) < len(whole), f"{item['topic']}: nothing was cut at {until}"

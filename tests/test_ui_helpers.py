@@ -179,8 +179,10 @@ def test_context_is_the_whole_turn_and_the_journalists_question(reader, embedder
     answer = Assistant(make_settings(reader.index_dir), reader, embedder).answer(
         "What did Medvedev tell Miller to do about the Belarus gas debt?"
     )
+    assert answer.citations, "an answer without citations would check no context"
     contexts = contexts_for(reader.catalog, answer.citations)
     assert set(contexts) == {c.n for c in answer.citations}
+    questions = 0
     for c in answer.citations:
         context = contexts[c.n]
         assert context.turn_text[context.quote_start : context.quote_end] == c.quote
@@ -192,6 +194,8 @@ def test_context_is_the_whole_turn_and_the_journalists_question(reader, embedder
         )
         if context.question:
             assert context.question not in context.turn_text
+            questions += 1
+    assert questions, "no citation showed the journalist's question it answered"
 
 
 def test_a_quote_outside_any_turn_has_no_context():

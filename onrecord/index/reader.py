@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,9 @@ class IndexReader:
     people: dict[str, dict] = field(default_factory=dict)  # the speaker registry's people
     _dense: DenseMatrix | None = field(default=None, repr=False)
     _names: dict[str, list[str]] | None = field(default=None, repr=False)
+    # The app shares one reader between sessions: the first questions after a new generation
+    # is published arrive together, and each would load its own copy of every vector.
+    _dense_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def open(cls, index_dir: Path, settings: Settings) -> IndexReader:
@@ -86,10 +90,12 @@ class IndexReader:
         )
 
     def dense(self) -> DenseMatrix:
-        """The in-memory copy of the vectors (loaded from Chroma on first use)."""
-        if self._dense is None:
-            with self.vectors.errors():
-                self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
+        """The in-memory copy of the vectors (loaded from Chroma on first use, once however
+        many sessions ask for it at that moment)."""
+        with self._dense_lock:
+            if self._dense is None:
+                with self.vectors.errors():
+                    self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
         return self._dense
 
     def vectors_of(self, ids: list[str]) -> np.ndarray:

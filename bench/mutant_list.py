@@ -1,0 +1,246 @@
+"""The named mutants of ``bench/mutants.py``: one deliberate bug each, against a promise of the
+product, with the test files that must catch it (the answer side here; timelines, metrics and
+the shape of the code and the index in ``bench/mutant_list_shape.py``). ``old`` must occur
+exactly once in ``path`` (else the check stops, naming the stale mutant); ``new`` replaces
+it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+VERIFY = ("tests/test_verify.py", "tests/test_llm_answer.py")
+ASSISTANT = ("tests/test_assistant.py",)
+FUSION = ("tests/test_fusion_lists.py",)
+
+# A quote of four or more words may differ from the source by one word (the audit's bug).
+_FUZZY = """    position = haystack.find(needle)
+    if position < 0 and len(needle.split(" ")) >= 4:
+        words = needle.split(" ")
+        for i in range(len(words)):
+            pattern = " ".join(r"\\S+" if j == i else re.escape(w) for j, w in enumerate(words))
+            if found := re.search(pattern, haystack):
+                return start + where[found.start()], start + where[found.end() - 1] + 1
+    if position < 0:"""
+
+VERBATIM = [
+    Mutant(
+        "verify-one-word-may-differ",
+        "onrecord/verify.py",
+        "    position = haystack.find(needle)\n    if position < 0:",
+        _FUZZY,
+        VERIFY,
+    ),
+    Mutant(
+        "verify-ignores-case",
+        "onrecord/verify.py",
+        "    needle, _ = normalise(core)\n",
+        "    needle, _ = normalise(core)\n    haystack, needle = haystack.lower(), needle.lower()"
+        "\n",
+        VERIFY,
+    ),
+    Mutant(
+        "verify-end-offset-one-past",
+        "onrecord/verify.py",
+        "    return first, last + 1  #",
+        "    return first, last + 2  #",
+        VERIFY,
+    ),
+    Mutant(
+        "verify-drops-dashes-in-words",
+        "onrecord/verify.py",
+        '        "—": "-",\n',
+        '        "—": " ",\n',
+        VERIFY,
+    ),
+    Mutant(
+        "citation-start-shifted",
+        "onrecord/citations.py",
+        "        start=start,\n",
+        "        start=start + 1,\n",
+        ASSISTANT,
+    ),
+]
+
+ATTRIBUTION = [
+    Mutant(
+        "citation-speaker-from-title",
+        "onrecord/citations.py",
+        "        speaker=hit.speaker,\n",
+        "        speaker=hit.title,\n",
+        ("tests/test_llm_answer.py",),
+    ),
+    Mutant(
+        "role-question-label-official",
+        "ingest/speakers.py",
+        "    if words[0] in QUESTION_OPENERS:\n        return Role.JOURNALIST",
+        "    if words[0] in QUESTION_OPENERS:\n        return Role.OFFICIAL",
+        ("tests/test_speakers.py", "tests/test_formats.py"),
+    ),
+    Mutant(
+        "role-frequent-asker-official",
+        "ingest/speakers.py",
+        "        elif qa_event or share >= 0.5:\n            roles[speaker] = Role.JOURNALIST",
+        "        elif qa_event or share >= 0.5:\n            roles[speaker] = Role.OFFICIAL",
+        ("tests/test_speakers.py", "tests/test_formats.py"),
+    ),
+    Mutant(
+        "journalist-turn-becomes-a-passage",
+        "ingest/chunker.py",
+        "        if turn.role is Role.JOURNALIST:\n            question = ",
+        "        if turn.role is Role.MODERATOR:\n            question = ",
+        ("tests/test_chunker.py", "tests/test_attribution_invariant.py"),
+    ),
+    Mutant(
+        "llm-journalist-words-not-named",
+        "onrecord/llm_answer.py",
+        "        if hit.question and is_verbatim(hit.question, words):",
+        "        if False and hit.question and is_verbatim(hit.question, words):",
+        ("tests/test_llm_answer.py",),
+    ),
+]
+
+FILTERS_AND_FOLLOW_UPS = [
+    Mutant(
+        "filters-dates-read-but-not-applied",
+        "onrecord/question_filters.py",
+        "    if dates_read:\n        filters.since, filters.until = intent.since, intent.until",
+        "    if dates_read:\n        filters.since, filters.until = None, None",
+        ASSISTANT,
+    ),
+    Mutant(
+        "filters-speaker-read-but-not-applied",
+        "onrecord/question_filters.py",
+        "    if named:\n        filters.speaker = named\n",
+        "    if named:\n        filters.speaker = None\n",
+        ASSISTANT,
+    ),
+    Mutant(
+        "query-month-span-cut-to-first-month",
+        "onrecord/query.py",
+        '        return first[0], last[1], f"{first[2]} to {last[2]}"',
+        '        return first[0], first[1], f"{first[2]} to {last[2]}"',
+        ("tests/test_query.py",),
+    ),
+    Mutant(
+        "followup-ignores-the-previous-question",
+        "onrecord/followup.py",
+        '        return f"{previous} {question}"',
+        "        return question",
+        ("tests/test_query.py", *ASSISTANT),
+    ),
+    Mutant(
+        "followup-takes-the-oldest-question",
+        "onrecord/followup.py",
+        "        for m in reversed(history or [])",
+        "        for m in history or []",
+        ("tests/test_followup_history.py",),
+    ),
+]
+
+GATE_AND_CLAIMS = [
+    Mutant(
+        "gate-off-in-the-assistant",
+        "onrecord/assistant.py",
+        "            if max(relevance) < self.settings.answer.min_answer_relevance:",
+        "            if max(relevance) < 0.0:",
+        ASSISTANT,
+    ),
+    Mutant(
+        "gate-setting-zero",
+        "onrecord/settings.py",
+        "    min_answer_relevance: float = Field(\n        0.044,",
+        "    min_answer_relevance: float = Field(\n        0.0,",
+        ASSISTANT,
+    ),
+    Mutant(
+        "gate-unknown-names-pass",
+        "onrecord/assistant.py",
+        "        if unknown and best < self.settings.answer.strong_relevance:",
+        "        if unknown and best < -1.0:",
+        ("tests/test_unknown_names.py",),
+    ),
+    Mutant(
+        "claims-any-quote-carries-the-claim",
+        "onrecord/claims.py",
+        "CLAIM_SHARE = 0.75",
+        "CLAIM_SHARE = 0.0",
+        ("tests/test_query.py", *ASSISTANT),
+    ),
+]
+
+RANKING = [
+    Mutant(
+        "fusion-no-keyword-list",
+        "onrecord/retrieval.py",
+        '    return {"dense": dict(dense), "lexical": dict(lexical)}',
+        '    return {"dense": dict(dense)}',
+        FUSION,
+    ),
+    Mutant(
+        "fusion-no-dense-list",
+        "onrecord/retrieval.py",
+        '    return {"dense": dict(dense), "lexical": dict(lexical)}',
+        '    return {"lexical": dict(lexical)}',
+        FUSION,
+    ),
+    Mutant(
+        "fusion-rank-from-zero",
+        "onrecord/fusion.py",
+        "enumerate(ranking, start=1)",
+        "enumerate(ranking, start=0)",
+        FUSION,
+    ),
+    Mutant(
+        "fusion-weights-ignored",
+        "onrecord/fusion.py",
+        "        weight = (weights or {}).get(name, 1.0)",
+        "        weight = 1.0",
+        FUSION,
+    ),
+    Mutant(
+        "relevance-order-reversed",
+        "onrecord/retrieval.py",
+        "    head.sort(key=lambda h: -(h.relevance or 0.0))",
+        "    head.sort(key=lambda h: h.relevance or 0.0)",
+        ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "relevance-falls-with-every-signal",
+        "onrecord/relevance.py",
+        "        return self.bias + sum(w * signals.get(name, 0.0)",
+        "        return self.bias - sum(w * signals.get(name, 0.0)",
+        ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "reader-vectors-loaded-per-session",
+        "onrecord/index/reader.py",
+        "        with self._dense_lock:\n            if self._dense is None:",
+        "        if True:\n            if self._dense is None:",
+        ("tests/test_shared_reader.py",),
+    ),
+    Mutant(
+        "quotes-unlikely-passages-kept",
+        "onrecord/quotes_answer.py",
+        "    return [h for h in candidates if (h.relevance or 0.0) >= RELEVANCE_SHARE * top]",
+        "    return candidates",
+        ASSISTANT,
+    ),
+]
+
+ANSWERS: list[Mutant] = [
+    *VERBATIM,
+    *ATTRIBUTION,
+    *FILTERS_AND_FOLLOW_UPS,
+    *GATE_AND_CLAIMS,
+    *RANKING,
+]
