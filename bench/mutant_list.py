@@ -158,8 +158,15 @@ GATE_AND_CLAIMS = [
     Mutant(
         "gate-setting-zero",
         "onrecord/settings.py",
-        "    min_answer_relevance: float = Field(\n        0.044,",
+        "    min_answer_relevance: float = Field(\n        0.011,",
         "    min_answer_relevance: float = Field(\n        0.0,",
+        ASSISTANT,
+    ),
+    Mutant(
+        "gate-weak-says-not-in-the-archive",
+        "onrecord/assistant.py",
+        "        self._quotes_answer(hits, answer, lead=NO_CLEAR_ANSWER)\n",
+        "        self._not_found(answer)\n",
         ASSISTANT,
     ),
     Mutant(
@@ -213,6 +220,20 @@ RANKING = [
         "    head.sort(key=lambda h: -(h.relevance or 0.0))",
         "    head.sort(key=lambda h: h.relevance or 0.0)",
         ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "relevance-words-not-weighed-by-what-sets-candidates-apart",
+        "onrecord/relevance.py",
+        "        weights[term] = weight * math.log(1 + n / (0.5 + df))",
+        "        weights[term] = weight",
+        ("tests/test_relevance.py",),
+    ),
+    Mutant(
+        "event-list-repeats-a-cited-passage",
+        "onrecord/event_more.py",
+        " and h.passage_id not in cited",
+        "",
+        ASSISTANT,
     ),
     Mutant(
         "relevance-falls-with-every-signal",

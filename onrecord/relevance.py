@@ -127,5 +127,5 @@ def signals_of(
 
 # Fitted by `.venv/bin/python bench/calibrate_relevance.py` (fit questions, 2026-12-07).
 DEFAULT_MODEL = RelevanceModel(
-    weights={"dense": 8.40, "coverage": 7.36, "question_coverage": 5.65}, bias=-9.33
+    weights={"dense": 8.42, "coverage": 7.38, "question_coverage": 5.66}, bias=-9.35
 )

@@ -215,6 +215,8 @@ def also_from_events(answer: Answer) -> None:
 def timeline(item: Exchange) -> None:
     """The cited statements on a time axis; hovering shows a quote, clicking opens its card."""
     assert item.answer is not None
+    if not item.answer.found:
+        return  # the closest quotes of a question nothing answers: no story to draw
     rows = timeline_rows(item.answer.citations)
     if rows:
         st.caption("When each cited statement was made (click a point to open its source)")
