@@ -197,7 +197,7 @@ def test_example_questions_come_from_the_index_and_ask_when_clicked(monkeypatch,
 
 
 def test_a_timeline_appears_when_citations_span_several_dates(monkeypatch, built_index):
-    app = ask(start(monkeypatch, built_index), "What was said about gas?")
+    app = ask(start(monkeypatch, built_index), "What was said about Russia?")
     citations = last(app).answer.citations
     charts = app.get("vega_lite_chart")
     assert len({c.date for c in citations}) >= 2 and len(charts) == 1
@@ -253,7 +253,7 @@ def test_a_new_ingest_is_picked_up_without_a_restart(monkeypatch, index_copy, em
     extra.parent.mkdir()
     extra.write_text(
         "Title: Test briefing\nDate: 2024-05-01\n\nQuestion: Anything on lighthouses?\n\n"
-        "Jane Official: Lighthouses matter to coastal shipping.\n",
+        "Jane Doe: Lighthouses matter to coastal shipping.\n",
         encoding="utf-8",
     )
     ingest_paths([extra.parent], make_settings(index_copy), embedder=embedder, progress=False)

@@ -69,7 +69,7 @@ REFUSED = ATTRIBUTION / "refused"  # pages with no speaker, refused by the parse
 def transcripts() -> list[SourceFile]:
     return [
         source
-        for root in (SAMPLE, FIXTURES)
+        for root in (SAMPLE, FIXTURES, ATTRIBUTION)
         for source in discover([root])[0]
         if REFUSED not in source.path.parents
     ]
@@ -125,7 +125,7 @@ def test_the_raw_scan_finds_reporters_in_every_source_and_where_a_q_was_glued_on
 
 
 def test_every_bundled_transcript_is_checked():
-    on_disk = {p for root in (SAMPLE, FIXTURES) for p in root.rglob("*.txt")}
+    on_disk = {p for root in (SAMPLE, FIXTURES, ATTRIBUTION) for p in root.rglob("*.txt")}
     on_disk -= set(REFUSED.glob("*.txt"))
     assert {s.path for s in SOURCES} == on_disk and len(on_disk) > 60
 

@@ -1,5 +1,5 @@
 """Which lines start a speaker's turn, on the real transcripts of issue 24
-(``tests/data/attribution``): labels with long titles are read, colon phrases are not; the
+(``tests/attribution_data``): labels with long titles are read, colon phrases are not; the
 raw-text audit (``bench/attribution_audit.py``) agrees with the parser on them and on the
 sample; a page with no speaker is refused with the reason."""
 
