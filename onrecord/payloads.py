@@ -126,7 +126,10 @@ def answer_text(answer: Answer) -> str:
         if c.url:
             lines.append(f"    {c.url}")
     if answer.also_from_events:
-        lines.append("\nAlso from this press conference:")
+        events = len({more.citation.doc_id for more in answer.also_from_events})
+        lines.append(
+            f"\nAlso from {'these press conferences' if events > 1 else 'this press conference'}:"
+        )
     for more in answer.also_from_events:
         c = more.citation
         lines.append(f"  - {c.who}, {c.date}: “{c.quote}”")

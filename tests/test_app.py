@@ -103,7 +103,7 @@ def test_the_next_answers_of_the_press_conference_are_listed_collapsed(
     app = ask(start(monkeypatch, built_index), GAS)
     more = last(app).answer.also_from_events
     assert more
-    (listed,) = [e for e in app.expander if e.label.startswith("Also from this press conference")]
+    (listed,) = [e for e in app.expander if e.label.startswith("Also from th")]
     assert f"({len(more)})" in listed.label
     lines = [shown(m.value) for m in listed.markdown]
     assert len(lines) == len(more)

@@ -201,7 +201,7 @@ def also_from_events(answer: Answer) -> None:
     if not answer.also_from_events:
         return
     events = len({more.citation.doc_id for more in answer.also_from_events})
-    label = "Also from this press conference" + ("s" if events > 1 else "")
+    label = "Also from " + ("these press conferences" if events > 1 else "this press conference")
     with st.expander(f"{label} ({len(answer.also_from_events)})", icon=":material/list:"):
         for more in answer.also_from_events:
             c = more.citation
