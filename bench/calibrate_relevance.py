@@ -34,12 +34,13 @@ import numpy as np
 
 from bench.retrieval import gold_spans, load_questions
 from ingest.pipeline import ingest_paths
+from onrecord.answer_kind import asks_for_number
 from onrecord.assistant import Assistant
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.reader import IndexReader
 from onrecord.metrics import span_hits
-from onrecord.relevance import SIGNALS, RelevanceModel
-from onrecord.retrieval import best_windows
+from onrecord.relevance import SIGNALS, RelevanceModel, tried_signals
+from onrecord.retrieval import best_windows, candidate_terms
 from onrecord.settings import REPO_ROOT, Settings
 
 L2 = 1.0
@@ -89,19 +90,21 @@ def collect(index: Path, questions: list[dict], embedder: Embedder) -> list[Cand
 
 
 def extra_signals(reader: IndexReader, assistant: Assistant, query: str, hits: list) -> list:
-    """Signals tried beside ``relevance.SIGNALS``: the fused score and the best stored
-    sentence-pair cosine."""
+    """Signals tried beside ``relevance.SIGNALS``: ``relevance.tried_signals`` (over the same
+    candidates), the fused score and the best stored sentence-pair cosine."""
     vector = assistant.embedder.embed([query])[0]
     windows = best_windows(reader.catalog.sentence_vectors([h.passage_id for h in hits]), vector)
-    rows = []
-    for hit in hits:
-        rows.append(
-            {
-                "fused": hit.score * 60,
-                "sentence_dense": windows.get(hit.passage_id, hit.scores["dense"]),
-            }
-        )
-    return rows
+    passages = reader.catalog.passages_by_id([h.passage_id for h in hits])
+    found = [candidate_terms(passages[h.passage_id], sentences=True) for h in hits]
+    tried = tried_signals(reader.lexical.query_weights(query), found, asks_for_number(query))
+    return [
+        {
+            **more,
+            "fused": hit.score * 60,
+            "sentence_dense": windows.get(hit.passage_id, hit.scores["dense"]),
+        }
+        for hit, more in zip(hits, tried, strict=True)
+    ]
 
 
 def fit_questions(sample_index: Path, dev_index: Path | None, embedder: Embedder) -> list:

@@ -17,7 +17,7 @@ The model reads three signals:
   field holds (the speaker's words, name and office);
 * ``question_coverage``: the same share in the journalist's question the passage answers.
 
-``signals_of`` also gives signals that were measured and not kept (docs/retrieval.md,
+``tried_signals`` gives signals that were measured and not kept (docs/retrieval.md,
 "Relevance signals"; ``bench/relevance_variants.py`` fits them): the two coverages with index
 idf alone (``*_idf``, the design before), ``sentence_coverage`` (the share in the passage's best
 one or two consecutive sentences) and ``number`` (for a question asking for a quantity, that
@@ -58,8 +58,10 @@ class CandidateTerms:
 
     answer: frozenset[str]  # the answer field: speaker, office and the official's words
     question: frozenset[str]  # the journalist's question it answers
-    sentences: tuple[frozenset[str], ...]  # each sentence of the answer, in order
-    numbers: tuple[bool, ...]  # whether each sentence holds a number
+    # Read only for the signals that were tried (``tried_signals``): each sentence of the
+    # answer, in order, and whether it holds a number.
+    sentences: tuple[frozenset[str], ...] = ()
+    numbers: tuple[bool, ...] = ()
 
 
 def coverage(query_weights: Mapping[str, float], terms: set[str] | frozenset[str]) -> float:
@@ -103,26 +105,39 @@ def signals_of(
     query_weights: Mapping[str, float],
     candidates: Sequence[CandidateTerms],
     cosines: Sequence[float],
-    wants_number: bool,
 ) -> list[dict[str, float]]:
-    """The signals of every candidate, with the words weighted by what sets them apart."""
+    """The model's signals (``SIGNALS``) of every candidate, the words weighed by what sets
+    the candidates apart."""
     weights = distinctive_weights(query_weights, candidates)
-    rows = []
-    for found, cosine in zip(candidates, cosines, strict=True):
-        number = best_run_coverage(weights, found.sentences, found.numbers) if wants_number else 0.0
-        rows.append(
-            {
-                "coverage_idf": coverage(query_weights, found.answer),
-                "question_coverage_idf": coverage(query_weights, found.question),
-                "sentence_coverage_idf": best_run_coverage(query_weights, found.sentences),
-                "dense": float(cosine),
-                "coverage": coverage(weights, found.answer),
-                "question_coverage": coverage(weights, found.question),
-                "sentence_coverage": best_run_coverage(weights, found.sentences),
-                "number": number,
-            }
-        )
-    return rows
+    return [
+        {
+            "dense": float(cosine),
+            "coverage": coverage(weights, found.answer),
+            "question_coverage": coverage(weights, found.question),
+        }
+        for found, cosine in zip(candidates, cosines, strict=True)
+    ]
+
+
+def tried_signals(
+    query_weights: Mapping[str, float], candidates: Sequence[CandidateTerms], wants_number: bool
+) -> list[dict[str, float]]:
+    """Signals measured and not kept (``bench/relevance_variants.py``): the coverages with
+    index idf alone, the best sentence run's coverage, and for a quantity question the
+    best run holding a number. The candidates need their sentences."""
+    weights = distinctive_weights(query_weights, candidates)
+    return [
+        {
+            "coverage_idf": coverage(query_weights, found.answer),
+            "question_coverage_idf": coverage(query_weights, found.question),
+            "sentence_coverage_idf": best_run_coverage(query_weights, found.sentences),
+            "sentence_coverage": best_run_coverage(weights, found.sentences),
+            "number": best_run_coverage(weights, found.sentences, found.numbers)
+            if wants_number
+            else 0.0,
+        }
+        for found in candidates
+    ]
 
 
 # Fitted by `.venv/bin/python bench/calibrate_relevance.py` (fit questions, 2026-12-07).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from onrecord.answer_kind import asks_for_number, holds_number
+from onrecord.answer_kind import holds_number
 from onrecord.embeddings import Embedder
 from onrecord.fusion import reciprocal_rank_fusion
 from onrecord.index.catalog import SentenceVectors
@@ -91,7 +91,7 @@ def by_relevance(
     cosines = reader.vectors_of([h.passage_id for h in head]) @ vector
     passages = reader.catalog.passages_by_id([h.passage_id for h in head])
     found = [candidate_terms(passages[h.passage_id]) for h in head]
-    rows = signals_of(reader.lexical.query_weights(query), found, cosines, asks_for_number(query))
+    rows = signals_of(reader.lexical.query_weights(query), found, cosines)
     for hit, signals in zip(head, rows, strict=True):
         hit.scores.update(signals)
         hit.relevance = model.probability(signals)
@@ -99,15 +99,18 @@ def by_relevance(
     return head + hits[depth:]
 
 
-def candidate_terms(passage: Passage) -> CandidateTerms:
-    """What the lexical relevance signals read of ``passage``."""
+def candidate_terms(passage: Passage, sentences: bool = False) -> CandidateTerms:
+    """What the lexical relevance signals read of ``passage`` (with ``sentences``, also each
+    sentence's terms, for the signals that were tried)."""
     answer_field, question_field = lexical_fields(passage)
-    sentences = [passage.text[s:e] for s, e in sentence_spans(passage.text, 0, len(passage.text))]
+    if not sentences:
+        return CandidateTerms(frozenset(stems(answer_field)), frozenset(stems(question_field)))
+    texts = [passage.text[s:e] for s, e in sentence_spans(passage.text, 0, len(passage.text))]
     return CandidateTerms(
         answer=frozenset(stems(answer_field)),
         question=frozenset(stems(question_field)),
-        sentences=tuple(frozenset(stems(s)) for s in sentences),
-        numbers=tuple(holds_number(s) for s in sentences),
+        sentences=tuple(frozenset(stems(t)) for t in texts),
+        numbers=tuple(holds_number(t) for t in texts),
     )
 
 

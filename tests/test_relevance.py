@@ -21,6 +21,7 @@ from onrecord.relevance import (
     coverage,
     distinctive_weights,
     signals_of,
+    tried_signals,
 )
 from onrecord.retrieval import candidate_terms, search
 from onrecord.settings import SearchSettings, Settings
@@ -53,24 +54,26 @@ def test_a_word_every_candidate_holds_weighs_little_and_one_only_one_holds_most(
     weights = distinctive_weights({"putin": 2.0, "meet": 2.0, "headcount": 2.0}, candidates)
     assert weights["headcount"] > 2 * weights["putin"] and weights["putin"] == weights["meet"]
     assert distinctive_weights({"x": 1.0}, []) == {"x": 1.0}
-    rows = signals_of({"putin": 2.0, "headcount": 2.0}, candidates, [0.5] * 5, False)
+    rows = signals_of({"putin": 2.0, "headcount": 2.0}, candidates, [0.5] * 5)
     assert rows[0]["coverage"] == 1.0 and all(r["coverage"] < 0.35 for r in rows[1:])
-    assert rows[0]["coverage_idf"] == 1.0 and rows[1]["coverage_idf"] == 0.5
+    assert set(rows[0]) == set(SIGNALS)  # what the model reads, and nothing more
+    tried = tried_signals({"putin": 2.0, "headcount": 2.0}, candidates, False)
+    assert tried[0]["coverage_idf"] == 1.0 and tried[1]["coverage_idf"] == 0.5
 
 
 def test_the_sentence_signals_read_the_best_one_or_two_sentences_side_by_side():
     weights = {"gas": 1.0, "network": 1.0, "village": 1.0}
     apart = terms_of({"gas", "network", "village"}, [{"gas"}, {"x"}, {"network"}, {"village"}])
     together = terms_of({"gas", "network", "village"}, [{"x"}, {"gas", "network"}, {"village"}])
-    spread, close = signals_of(weights, [apart, together], [0.4, 0.4], False)
-    assert spread["coverage"] == close["coverage"]
+    assert len({r["coverage"] for r in signals_of(weights, [apart, together], [0.4, 0.4])}) == 1
+    spread, close = tried_signals(weights, [apart, together], False)
     assert close["sentence_coverage"] > spread["sentence_coverage"]
     number = CandidateTerms(
         frozenset({"gas"}), frozenset(), (frozenset({"gas"}), frozenset({"x"})), (False, True)
     )
-    (row,) = signals_of(weights, [number], [0.4], True)
+    (row,) = tried_signals(weights, [number], True)
     assert row["number"] == row["sentence_coverage"] > 0  # the run holding the number
-    assert signals_of(weights, [number], [0.4], False)[0]["number"] == 0.0
+    assert tried_signals(weights, [number], False)[0]["number"] == 0.0
 
 
 def test_a_quantity_question_and_a_sentence_that_states_an_amount():
@@ -122,19 +125,18 @@ NUMBER_QUESTION = (
 
 def test_the_number_signal_reads_the_run_with_the_amount_of_a_quantity_question(reader, embedder):
     hits = search(reader, embedder, NUMBER_QUESTION, SearchFilters(), SearchSettings(), k=30)
-    answer = next(h for h in hits if "200,000 uninsured people are expected" in h.text)
-    same_meeting = [h for h in hits if h.doc_id == answer.doc_id and h is not answer]
-    assert same_meeting  # the briefing's other answers were candidates too
-    # Measured, not in the model: other answers of that briefing state amounts too
-    # (docs/retrieval.md, "Relevance signals").
-    assert answer.scores["number"] > 0
-    passage = reader.catalog.passages_by_id([answer.passage_id])[answer.passage_id]
-    assert any(candidate_terms(passage).numbers)
+    assert "number" not in hits[0].scores  # measured, not in the model: not computed per query
+    passages = reader.catalog.passages_by_id([h.passage_id for h in hits])
+    found = [candidate_terms(passages[h.passage_id], sentences=True) for h in hits]
+    at = next(i for i, h in enumerate(hits) if "200,000 uninsured people are expected" in h.text)
+    assert any(found[at].numbers)
+    assert any(h.doc_id == hits[at].doc_id for h in hits if h is not hits[at])  # its briefing
+    weights = reader.lexical.query_weights(NUMBER_QUESTION)
+    # Other answers of that briefing state amounts too (docs/retrieval.md, "Relevance signals").
+    assert tried_signals(weights, found, asks_for_number(NUMBER_QUESTION))[at]["number"] > 0
     plain = "What did the administration say about the proposed fix to the family glitch?"
-    assert all(
-        h.scores["number"] == 0.0
-        for h in search(reader, embedder, plain, SearchFilters(), SearchSettings(), k=30)
-    )
+    assert not asks_for_number(plain)
+    assert all(row["number"] == 0.0 for row in tried_signals(weights, found, False))
 
 
 def test_a_word_every_candidate_holds_does_not_move_the_order(reader, embedder):
@@ -148,7 +150,7 @@ def test_a_word_every_candidate_holds_does_not_move_the_order(reader, embedder):
     assert len(hits) >= 10 and all("lavrov" in f.answer for f in found)
 
     def order(query: str) -> list[int]:
-        rows = signals_of(reader.lexical.query_weights(query), found, cosines, False)
+        rows = signals_of(reader.lexical.query_weights(query), found, cosines)
         logits = [DEFAULT_MODEL.logit(r) for r in rows]
         return sorted(range(len(hits)), key=lambda i: -logits[i])
 
