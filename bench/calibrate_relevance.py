@@ -34,11 +34,11 @@ import numpy as np
 
 from bench.retrieval import gold_spans, load_questions
 from ingest.pipeline import ingest_paths
-from onrecord.answer_kind import asks_for_number
 from onrecord.assistant import Assistant
 from onrecord.embeddings import Embedder, load_embedder
 from onrecord.index.reader import IndexReader
 from onrecord.metrics import span_hits
+from onrecord.reading.kinds import asks_amount
 from onrecord.relevance import SIGNALS, RelevanceModel, tried_signals
 from onrecord.retrieval import best_windows, candidate_terms
 from onrecord.settings import REPO_ROOT, Settings
@@ -96,7 +96,7 @@ def extra_signals(reader: IndexReader, assistant: Assistant, query: str, hits: l
     windows = best_windows(reader.catalog.sentence_vectors([h.passage_id for h in hits]), vector)
     passages = reader.catalog.passages_by_id([h.passage_id for h in hits])
     found = [candidate_terms(passages[h.passage_id], sentences=True) for h in hits]
-    tried = tried_signals(reader.lexical.query_weights(query), found, asks_for_number(query))
+    tried = tried_signals(reader.lexical.query_weights(query), found, asks_amount(query))
     return [
         {
             **more,

@@ -258,7 +258,7 @@ def evaluate(ranker: torch.nn.Module, index: Path, questions_path: Path) -> dict
             spans = [(h.doc_id, h.start, h.end) for h in hits]
             by_ranker = [spans[i] for i in np.argsort(-np.asarray(scores), kind="stable")]
             fused = reciprocal_rank_fusion(
-                {"p": [str(s) for s in spans], "r": [str(s) for s in by_ranker]}
+                {"p": [str(s) for s in spans], "r": [str(s) for s in by_ranker]}, k=60
             )
             by_id = {str(s): s for s in spans}
             for name, order in (

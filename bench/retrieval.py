@@ -329,7 +329,7 @@ def run_chunk_methods(
         vector = embedder.embed([q["question"]])[0]
         dense = dense_ids(collection, vector, CANDIDATES)
         keyword = [pid for pid, _ in lexical.search(q["question"], CANDIDATES)]
-        fused = [pid for pid, _ in reciprocal_rank_fusion({"d": dense, "l": keyword})]
+        fused = [pid for pid, _ in reciprocal_rank_fusion({"d": dense, "l": keyword}, k=60)]
         for name, ranking in (("tutorial", dense), ("bm25", keyword), ("rrf", fused)):
             runs[name].ranked[q["id"]] = [chunks[int(pid)] for pid in ranking[:K]]
     return list(runs.values())

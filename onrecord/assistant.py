@@ -8,7 +8,6 @@ Quotes mode needs no model and no network; LLM mode falls back to it on any fail
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -19,24 +18,29 @@ import numpy as np
 from onrecord.constants import NO_CLEAR_ANSWER, NOT_FOUND
 from onrecord.embeddings import Embedder
 from onrecord.event_more import also_from_events
-from onrecord.followup import (
-    heuristic_query,
-    history_text,
-    is_follow_up,
-)
 from onrecord.index.identity import check_identity
 from onrecord.index.reader import IndexReader
 from onrecord.llm_client import ChatClient, LLMError
 from onrecord.llm_mode import stream_llm_answer, timeline_summary
-from onrecord.prompts import render
-from onrecord.query import unknown_names
-from onrecord.question_filters import inherit_filters, read_filters
+from onrecord.llm_reading import model_reading
 from onrecord.quotes_answer import choose_quotes, compose_quotes_answer
+from onrecord.reading.read import Facts, read
+from onrecord.reading.result import Kind, Reading
 from onrecord.retrieval import search, stored_similarities
 from onrecord.settings import Settings
-from onrecord.timeline import build_timeline, compose_timeline_answer, timeline_topic
+from onrecord.timeline import build_timeline, compose_timeline_answer
 from onrecord.timing import timed
-from onrecord.types import Answer, Request, SearchFilters, SearchHit, as_request
+from onrecord.types import Answer, Mode, Request, SearchFilters, SearchHit, as_request
+
+
+def filters_for(reading: Reading, given: SearchFilters | None) -> SearchFilters:
+    """``given`` completed with who and when as read."""
+    out = replace(given) if given else SearchFilters()
+    if reading.speaker:
+        out.speaker = reading.speaker.name
+    if reading.dates:
+        out.since, out.until = reading.dates.since, reading.dates.until
+    return out
 
 
 class Assistant:
@@ -73,26 +77,27 @@ class Assistant:
         return result
 
     def retrieve(self, request: Request | str, **options: Any) -> Answer:
-        """The retrieval half of an answer: follow-up rewriting, filters read from the
-        question (unless ``auto_filters`` is False), hybrid search. The ``Answer`` has
-        ``passages``, ``query`` and ``filters``, and no text yet."""
+        """The retrieval half of an answer: the question read (a follow-up made standalone;
+        who and when read from it unless ``auto_filters`` is False), hybrid search. The
+        ``Answer`` has ``reading``, ``passages``, ``query`` and ``filters``, and no text yet."""
         asked = as_request(request, options)
+        answer = self.read(asked)
+        answer.passages = self._retrieve(answer, asked.k)
+        return answer
+
+    def read(self, asked: Request) -> Answer:
+        """An ``Answer`` with the question read and nothing searched yet: in LLM mode the model
+        reads it (the rules when it cannot), else the rules."""
         mode = self.settings.effective_mode(asked.mode)
         answer = Answer(question=asked.question, text="", mode=mode)
-        question = answer.question = self._checked_question(asked.question, answer)
-        history = list(asked.history or [])
-        answer.query = self._standalone_query(question, history, mode, answer)
-        if asked.auto_filters:
-            # An LLM's rewrite of a follow-up is standalone: read who and when from it. Without
-            # one, the question's own filters come first and the conversation lends the rest.
-            condensed = "condense" in answer.timings
-            read_from = answer.query if condensed else question
-            answer.filters = self._filters(read_from, asked.filters, answer)
-            if not condensed and is_follow_up(question, history):
-                self._inherit_filters(question, history, answer)
-        else:
-            answer.filters = replace(asked.filters) if asked.filters else SearchFilters()
-        answer.passages = self._retrieve(answer, asked.k)
+        answer.question = self._checked_question(asked.question, answer)
+        with timed(answer.timings, "read"):
+            reading = self._reading(answer, asked)
+        if not asked.auto_filters:
+            reading = replace(reading, speaker=None, dates=None)
+        answer.reading, answer.query = reading, reading.query
+        answer.warnings += list(reading.warnings)
+        answer.filters = filters_for(reading, asked.filters)
         return answer
 
     def stream(self, request: Request | str, **options: Any) -> Iterator[str | Answer]:
@@ -100,30 +105,13 @@ class Assistant:
         about how a position changed over time is answered by a timeline."""
         timings: dict[str, float] = {}
         asked = as_request(request, options)
-        topic = timeline_topic(asked.question) if not asked.history else None
-        if topic:
-            with timed(timings, "total"):
-                answer = self.timeline(asked, topic)
-            answer.timings.update(timings)
-            yield answer
-            return
         with timed(timings, "total"):
-            answer = self.retrieve(asked)
-            hits = answer.passages
-            refusal = self._refusal(answer)
-            if refusal == "unknown":
-                self._not_found(answer)
-            elif refusal == "weak":
-                self._closest_quotes(hits, answer)
-            elif answer.mode == "llm":
-                yield from stream_llm_answer(
-                    self.chat, self.settings, self.reader, hits, answer, self._quotes_answer
-                )
+            answer = self.read(asked)
+            if answer.kind is Kind.TIMELINE:
+                self._timeline(answer, answer.reading.topic, asked)
             else:
-                self._quotes_answer(hits, answer)
-            answer.also_from_events = also_from_events(
-                answer.candidates, answer.citations, answer.query, self.reader.lexical.term_weight
-            )
+                answer.passages = self._retrieve(answer, asked.k)
+                yield from self._compose(answer)
         answer.timings.update(timings)
         yield answer
 
@@ -131,12 +119,56 @@ class Assistant:
         """One entry per event where the speaker the question names (or the user's filter)
         spoke about ``topic``, oldest first, as an answer with one citation per entry."""
         asked = as_request(request, {})
-        answer = Answer(question=asked.question, text="", mode="quotes")
-        answer.query = topic
-        if asked.auto_filters:
-            answer.filters = self._filters(asked.question, asked.filters, answer)
+        answer = self.read(replace(asked, mode=Mode.QUOTES))
+        answer.mode = self.settings.effective_mode(asked.mode)
+        self._timeline(answer, topic, asked, per_event)
+        return answer
+
+    # --- steps ----------------------------------------------------------------------------
+    def _reading(self, answer: Answer, asked: Request) -> Reading:
+        facts, question = self._facts(), answer.question
+        if answer.mode is Mode.LLM and self.settings.llm.read_questions:
+            try:  # a reading that does not hold falls back to the rules inside
+                return model_reading(self.chat, question, asked.history, facts, asked.filters)
+            except LLMError as err:  # the endpoint failed: the answer would fail alike
+                answer.warnings.append(
+                    f"{err} The question was read without the model; showing the quotes-mode "
+                    "answer instead."
+                )
+                answer.mode = Mode.QUOTES
+        return read(question, asked.history, facts, asked.filters)
+
+    def _facts(self) -> Facts:
+        stats = self.reader.stats()
+        officials = {r["name"]: r["passages"] for r in stats["speakers"] if r["role"] == "official"}
+        return Facts(
+            officials=officials,
+            newest=stats["date_range"][1],
+            offices=self.reader.official_offices,
+            knows=self.reader.lexical.knows,
+            read_offices=self.settings.search.office_speakers,
+        )
+
+    def _compose(self, answer: Answer) -> Iterator[str]:
+        """Refuse, show the closest quotes, or answer (the model streams its text)."""
+        hits = answer.passages
+        refusal = self._refusal(answer)
+        if refusal == "unknown":
+            self._not_found(answer)
+        elif refusal == "weak":
+            self._closest_quotes(hits, answer)
+        elif answer.mode is Mode.LLM:
+            yield from stream_llm_answer(
+                self.chat, self.settings, self.reader, hits, answer, self._quotes_answer
+            )
         else:
-            answer.filters = replace(asked.filters) if asked.filters else SearchFilters()
+            self._quotes_answer(hits, answer)
+        answer.also_from_events = also_from_events(
+            answer.candidates, answer.citations, answer.query, self.reader.lexical.term_weight
+        )
+
+    def _timeline(self, answer: Answer, topic: str, asked: Request, per_event: int = 1) -> None:
+        answer.query = topic
         found = build_timeline(
             self.reader, self.embedder, self.settings, topic, answer.filters, per_event
         )
@@ -144,14 +176,15 @@ class Assistant:
         answer.timeline = found
         answer.text, answer.citations = compose_timeline_answer(found)
         answer.found = bool(found.entries)
-        if found.entries and self.settings.effective_mode(asked.mode) == "llm":
+        if found.entries and answer.mode is Mode.LLM:
             summary, warnings = timeline_summary(self.chat, self.reader, found)
             answer.warnings += warnings
+            answer.mode = Mode.LLM if summary else Mode.QUOTES
             if summary:
-                answer.text, answer.mode = f"{summary}\n\n{answer.text}", "llm"
-        return answer
+                answer.text = f"{summary}\n\n{answer.text}"
+        else:
+            answer.mode = Mode.QUOTES
 
-    # --- steps ----------------------------------------------------------------------------
     def _checked_question(self, question: str, answer: Answer) -> str:
         question = " ".join(question.split())
         limit = self.settings.answer.max_question_chars
@@ -159,33 +192,6 @@ class Assistant:
             answer.warnings.append(f"The question was cut to its first {limit} characters.")
             question = question[:limit]
         return question
-
-    def _standalone_query(
-        self, question: str, history: list[dict], mode: str, answer: Answer
-    ) -> str:
-        if not history:
-            return question
-        if mode == "llm":
-            started = time.perf_counter()
-            try:
-                prompt = render("condense", history=history_text(history), question=question)
-                rewritten = self.chat.complete("You rewrite search queries.", prompt).text
-                answer.timings["condense"] = time.perf_counter() - started
-                if rewritten.strip():
-                    return " ".join(rewritten.split())[:500]
-            except LLMError as err:  # one message: the answer would fail the same way
-                answer.warnings.append(f"{err} Showing the quotes-mode answer instead.")
-                answer.mode = "quotes"
-        return heuristic_query(question, history)
-
-    def _filters(self, question: str, given: SearchFilters | None, answer: Answer) -> SearchFilters:
-        return read_filters(question, given, answer, self.reader, self.settings)
-
-    def _inherit_filters(self, question: str, history: list[dict], answer: Answer) -> None:
-        def read(previous: str) -> SearchFilters:
-            return self._filters(previous, None, Answer(question=previous, text="", mode=""))
-
-        inherit_filters(question, history, answer, read)
 
     def _embed_query(self, query: str) -> np.ndarray:
         vector = self.embedder.embed([query])[0]
@@ -230,7 +236,7 @@ class Assistant:
         answer (its calibrated relevance; the cosine where relevance is off), however few the
         filters leave; that is what the search found, not a fact about the archive."""
         best = answer.closest
-        unknown = unknown_names(answer.question, self.reader.lexical.knows)
+        unknown = answer.reading.unknown_names if answer.reading else ()
         if unknown and best < self.settings.answer.strong_relevance:
             answer.warnings.append("The transcripts never mention " + ", ".join(unknown) + ".")
             return "unknown"
@@ -265,10 +271,11 @@ class Assistant:
             if not choices:
                 self._not_found(answer)
             else:
+                claim = answer.reading.claim if answer.reading else None
                 answer.text, answer.citations, answer.claim_unshown = compose_quotes_answer(
-                    choices, answer.question, lead
+                    choices, claim, lead
                 )
-            answer.mode = "quotes"
+            answer.mode = Mode.QUOTES
 
     def _closest_quotes(self, hits: list[SearchHit], answer: Answer) -> None:
         """No passage is likely to answer: the closest quotes, under a lead that says so."""

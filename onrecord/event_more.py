@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from onrecord.citations import citation_for
+from onrecord.reading.words import terms
 from onrecord.sentences import sentence_spans
 from onrecord.types import Citation, EventPassage, Role, SearchHit
-from onrecord.words import terms
 
 PER_EVENT = 3  # lines under each cited event
 

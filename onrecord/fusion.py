@@ -4,9 +4,10 @@ from __future__ import annotations
 
 
 def reciprocal_rank_fusion(
-    rankings: dict[str, list[str]], k: int = 60, weights: dict[str, float] | None = None
+    rankings: dict[str, list[str]], k: int, weights: dict[str, float] | None = None
 ) -> list[tuple[str, float]]:
-    """Fuse ranked lists: score(id) = sum over lists of weight / (k + rank), rank from 1.
+    """Fuse ranked lists: score(id) = sum over lists of weight / (k + rank), rank from 1
+    (``k``: ``search.rrf_k``).
 
     Returns (id, score) sorted by score, ties broken by first appearance.
     """

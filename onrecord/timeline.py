@@ -9,8 +9,7 @@ with the journalist's question it answered.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,7 +22,7 @@ from onrecord.quotes_answer import choose_quotes, human_date
 from onrecord.retrieval import search, stored_similarities
 from onrecord.settings import Settings
 from onrecord.timing import timed
-from onrecord.types import Citation, Role, SearchFilters, SearchHit
+from onrecord.types import Citation, Role, SearchFilters, SearchHit, Timeline, TimelineEntry
 
 # Passages ordered by relevance before the best per event is kept: the search starts this
 # deep and goes twice as deep while its deepest candidates still pass the gate (a speaker who
@@ -34,30 +33,6 @@ TAIL = 50  # the deepest candidates (in fused order) that decide whether to go d
 # Sentences of an event's passage embedded to pick its quote when none were stored at ingest
 # (those with most of the topic's words first): a timeline quotes many events at once.
 SENTENCES_PER_EVENT = 6
-
-
-@dataclass
-class TimelineEntry:
-    """One event: its best quote on the topic and the question it answered."""
-
-    citation: Citation
-    question: str  # the journalist's question the quoted answer follows ("" when none)
-    relevance: float
-    hit: SearchHit  # the passage quoted (what an LLM summary is written from)
-
-    @property
-    def date(self) -> str | None:
-        return self.citation.date
-
-
-@dataclass
-class Timeline:
-    topic: str
-    filters: SearchFilters
-    entries: list[TimelineEntry]
-    transcripts_searched: int  # transcripts the filters leave: what completeness is out of
-    events_matched: int  # transcripts with a passage above the gate (before --per-event)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def build_timeline(
@@ -137,36 +112,6 @@ def _transcripts(reader: IndexReader, filters: SearchFilters) -> int:
     """How many transcripts hold a passage that passes ``filters``."""
     mask = reader.filter_mask(filters)
     return len(reader.docs) if mask is None else len(np.unique(reader.doc_of[mask]))
-
-
-# "How has Putin's position on NATO changed?", "Has Psaki's line on Afghanistan shifted?",
-# "Lavrov on the CSTO over the years": a question about change over time.
-_OVER_TIME = re.compile(
-    r"\b(?:how\s+(?:has|have|did)\b.*\b(?:position|line|stance|view|views|tone|rhetoric|"
-    r"thinking|policy)\b.*\b(?:chang|shift|evolv|mov|develop)\w*"
-    r"|(?:has|have)\b.*\b(?:position|line|stance|view|views|tone)\b.*\b(?:chang|shift|evolv|"
-    r"mov)\w*"
-    r"|over\s+(?:the\s+)?(?:years|time|decade)"
-    r"|through\s+the\s+years)\b",
-    re.I,
-)
-_TOPIC = re.compile(
-    r"\b(?:on|about|towards?|regarding)\s+(?P<topic>.+?)(?:\s+(?:changed|shifted|evolved|"
-    r"moved|developed|over\s+(?:the\s+)?(?:years|time|decade)|through\s+the\s+years|since\b"
-    r".*|between\b.*)|\s*\?|$)",
-    re.I,
-)
-
-
-def timeline_topic(question: str) -> str | None:
-    """The topic of a question asking how a position changed over time, else None."""
-    if not _OVER_TIME.search(question):
-        return None
-    found = _TOPIC.search(question)
-    if not found:
-        return None
-    topic = found.group("topic").strip(" ?.,")
-    return topic or None
 
 
 def compose_timeline_answer(timeline: Timeline) -> tuple[str, list[Citation]]:

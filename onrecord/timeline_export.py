@@ -9,7 +9,7 @@ import textwrap
 
 from onrecord.constants import NOT_FOUND
 from onrecord.quotes_answer import human_date
-from onrecord.timeline import Timeline
+from onrecord.types import Timeline
 
 CSV_COLUMNS = ("date", "speaker", "event", "quote", "url")
 

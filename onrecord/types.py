@@ -11,6 +11,16 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from onrecord.reading.result import Kind, Reading
+
+
+class Mode(StrEnum):
+    """How an answer is written: verified quotes only, or a language model's prose whose
+    quotes are verified the same way."""
+
+    QUOTES = "quotes"
+    LLM = "llm"
+
 
 class Role(StrEnum):
     """Who is speaking, as far as the transcript tells."""
@@ -114,7 +124,7 @@ class Request:
     question: str
     history: list[dict] | None = None
     filters: SearchFilters | None = None
-    mode: str | None = None
+    mode: Mode | str | None = None
     k: int | None = None
     auto_filters: bool = True
 
@@ -207,18 +217,44 @@ class EventPassage:
 
 
 @dataclass
+class TimelineEntry:
+    """One event of a timeline: its best quote on the topic and the question it answered."""
+
+    citation: Citation
+    question: str  # the journalist's question the quoted answer follows ("" when none)
+    relevance: float
+    hit: SearchHit  # the passage quoted (what an LLM summary is written from)
+
+    @property
+    def date(self) -> str | None:
+        return self.citation.date
+
+
+@dataclass
+class Timeline:
+    """How one speaker's words on a topic moved: one entry per event, oldest first."""
+
+    topic: str
+    filters: SearchFilters
+    entries: list[TimelineEntry]
+    transcripts_searched: int  # transcripts the filters leave: what completeness is out of
+    events_matched: int  # transcripts with a passage above the gate (before --per-event)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Answer:
     """An answer with ``[n]`` markers, its citations, and how it was made."""
 
     question: str
     text: str
-    mode: str  # "quotes" or "llm"
+    mode: Mode
     citations: list[Citation] = field(default_factory=list)
     passages: list[SearchHit] = field(default_factory=list)
     found: bool = True  # False: the transcripts do not show it (text is NOT_FOUND ...)
     query: str = ""  # the search actually run (after follow-up rewriting)
     filters: SearchFilters = field(default_factory=SearchFilters)
-    auto_filters: list[str] = field(default_factory=list)  # filters read from the question
+    reading: Reading | None = None  # how the question was read (None: not read, e.g. no text)
     # The question says someone said something ("Did X announce that …?", "Why did X say
     # …?") and no quote carries its words: not confirmed, counted as a refusal in eval.
     claim_unshown: bool = False
@@ -226,10 +262,20 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)  # LLM tokens, when an LLM was used
     closest: float = -1.0  # cosine of the closest passage among those fusion ranked first
-    # A question about change over time is answered by a timeline (``onrecord.timeline.
-    # Timeline``; typed loosely because this module sits below it): kept for its exports.
-    timeline: Any = None
+    timeline: Timeline | None = None  # the answer to a question about change over time
     # The next best answers of the events the citations come from (see ``EventPassage``).
     also_from_events: list[EventPassage] = field(default_factory=list)
     # Every candidate relevance put in order (``passages`` is the first ``k`` of them).
     candidates: list[SearchHit] = field(default_factory=list, repr=False)
+
+    @property
+    def kind(self) -> Kind:
+        """What was answered: a timeline, a claim checked, or a plain answer."""
+        if self.timeline is not None:
+            return Kind.TIMELINE
+        return self.reading.kind if self.reading else Kind.ANSWER
+
+    @property
+    def auto_filters(self) -> list[str]:
+        """The filters read from the question (or the conversation), one line each."""
+        return self.reading.notes() if self.reading else []

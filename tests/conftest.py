@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,8 @@ from tests.support.chroma_server import (  # noqa: F401 - fixtures, used by name
     module_chroma_server,
     onrecord_cli,
 )
-from tests.support.fake_openai import fake_openai  # noqa: F401 - a fixture, used by name
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.replies import reading_like_the_rules
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "data"
@@ -97,3 +98,12 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
 def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """The bundled sample corpus (44 transcripts), indexed once; tests must not write to it."""
     return _built_once("sample-index", tmp_path_factory, _ingest_into(SAMPLE, embedder))
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A started local OpenAI-compatible server whose question reader reads as the rules do
+    (set ``fake_openai.reader`` to test the reading itself)."""
+    with FakeOpenAI() as server:
+        server.reader = reading_like_the_rules
+        yield server

@@ -20,7 +20,7 @@ from onrecord.verify import is_verbatim
 from tests.conftest import make_settings
 from tests.support.fake_openai import Reply
 from tests.support.questions import QUESTIONS
-from tests.support.replies import citing
+from tests.support.replies import answer_requests, citing
 
 CANARY_KEY = "sk-canary-7f3a9c"
 
@@ -372,7 +372,7 @@ def test_rate_limit_then_success_is_answered_after_retries(reader, embedder, fak
         "Does the ceasefire appeal cover terrorist organisations?"
     )
     assert answer.mode == "llm" and answer.warnings == []
-    assert len(fake_openai.chat_requests) == 2
+    assert len(answer_requests(fake_openai)) == 2
 
 
 def test_context_length_error_retries_with_fewer_passages(reader, embedder, fake_openai):
@@ -381,13 +381,16 @@ def test_context_length_error_retries_with_fewer_passages(reader, embedder, fake
     answer = llm_assistant(reader, embedder, fake_openai, passages=8).answer(
         "Does the ceasefire appeal cover terrorist organisations?"
     )
-    first, second = (r["body"]["messages"][-1]["content"] for r in fake_openai.chat_requests)
+    first, second = (r["body"]["messages"][-1]["content"] for r in answer_requests(fake_openai))
     assert first.count("<<<PASSAGE [") == 8 and second.count("<<<PASSAGE [") == 4
     assert answer.mode == "llm"
 
 
-def test_llm_follow_up_is_condensed_before_searching(reader, embedder, fake_openai):
-    fake_openai.script(Reply.text("Belarus gas debt deadline Medvedev Gazprom"))
+def test_llm_follow_up_is_read_by_the_model_before_searching(reader, embedder, fake_openai):
+    fake_openai.reader = lambda body: Reply.text(
+        '{"kind": "answer", "search_query": "Belarus gas debt deadline Medvedev Gazprom", '
+        '"topic": "", "speaker": null, "since": null, "until": null, "claim": null}'
+    )
     fake_openai.responder = citing_responder
     history = [
         {"role": "user", "content": "What did Medvedev say about Belarus?"},
@@ -396,18 +399,19 @@ def test_llm_follow_up_is_condensed_before_searching(reader, embedder, fake_open
     answer = llm_assistant(reader, embedder, fake_openai).answer(
         "And the deadline?", history=history
     )
-    condense = fake_openai.chat_requests[0]["body"]["messages"][-1]["content"]
-    assert "What did Medvedev say about Belarus?" in condense and "And the deadline?" in condense
+    prompt = fake_openai.chat_requests[0]["body"]["messages"][-1]["content"]
+    assert "What did Medvedev say about Belarus?" in prompt and "And the deadline?" in prompt
+    assert answer.reading.reader == "model" and answer.reading.follows_up
     assert answer.query == "Belarus gas debt deadline Medvedev Gazprom"
     assert answer.passages[0].doc_id == "kremlin_en_8055"
 
 
 def test_request_budget_stops_llm_calls(reader, embedder, fake_openai):
     fake_openai.responder = citing_responder
-    assistant = llm_assistant(reader, embedder, fake_openai, request_budget=1)
-    assert (
-        assistant.answer("Does the ceasefire appeal cover terrorist organisations?").mode == "llm"
-    )
+    assistant = llm_assistant(reader, embedder, fake_openai, request_budget=2)
+    first = assistant.answer("Does the ceasefire appeal cover terrorist organisations?")
+    assert first.mode == "llm" and first.reading.reader == "model"  # two requests: read, answer
     second = assistant.answer("Does the ceasefire appeal cover terrorist organisations?")
     assert second.mode == "quotes" and "budget" in second.warnings[0]
-    assert len(fake_openai.chat_requests) == 1
+    assert second.reading.reader == "rules" and second.citations
+    assert len(fake_openai.chat_requests) == 2

@@ -28,6 +28,7 @@ from tests.support.browser import (
 )
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.page_text import squash
+from tests.support.replies import reading_like_the_rules
 
 pytestmark = needs_browser
 
@@ -84,6 +85,7 @@ def test_injected_images_and_html_make_no_request(index_copy, tmp_path, embedder
     from ingest.pipeline import ingest_paths
 
     with leak_listener() as port, FakeOpenAI() as llm:
+        llm.reader = reading_like_the_rules
         folder = injected_transcript(tmp_path / "extra", port)
         report = ingest_paths(
             [folder], make_settings(index_copy), embedder=embedder, progress=False

@@ -181,6 +181,12 @@ def test_a_follow_up_through_the_cli_searches_the_new_topic(built_index, tmp_pat
     assert "Biological" not in quoted
     assert {c["speaker"] for c in answer["citations"]} == {"Sergey Lavrov"}
     assert answer["auto_filters"] == ["speaker: Sergey Lavrov (from the conversation)"]
+    reading = answer["reading"]
+    assert answer["kind"] == reading["kind"] == "answer" and reading["follows_up"]
+    assert reading["speaker"] == {
+        "name": "Sergey Lavrov", "words": "Lavrov", "source": "conversation", "office": None,
+    }  # fmt: skip
+    assert reading["topic_words"] == ["afghanistan"] and reading["reader"] == "rules"
     text = onrecord(*args, str(history))
     assert "(filters read from the question: speaker: Sergey Lavrov (from the conversation))" in (
         text.stdout

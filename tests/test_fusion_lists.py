@@ -75,4 +75,4 @@ def test_reciprocal_rank_fusion_sums_one_over_k_plus_rank():
     assert scores["c"] == pytest.approx(1 / 63 + 1 / 61)
     weighted = dict(reciprocal_rank_fusion({"x": ["a"], "y": ["b"]}, k=1, weights={"y": 3.0}))
     assert weighted == {"a": pytest.approx(1 / 2), "b": pytest.approx(3 / 2)}
-    assert reciprocal_rank_fusion({}) == [] and reciprocal_rank_fusion({"x": []}) == []
+    assert reciprocal_rank_fusion({}, k=60) == [] and reciprocal_rank_fusion({"x": []}, k=60) == []

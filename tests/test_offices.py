@@ -14,10 +14,11 @@ from ingest.offices import speaker_offices
 from onrecord.assistant import Assistant
 from onrecord.index.lexical import lexical_fields
 from onrecord.index.reader import IndexReader
-from onrecord.office_speaker import question_office_words, speaker_by_office
+from onrecord.reading.offices import question_office_words, read_office
 from onrecord.settings import ChunkSettings, Settings
 from onrecord.types import SearchFilters
 from tests.conftest import FIXTURES, MFA_FILE, SAMPLE
+from tests.support.questions import OFFICES
 
 
 def _transcript(path: Path):
@@ -86,21 +87,6 @@ def test_passages_carry_the_office_into_keyword_and_embedded_text():
     assert answer_field.startswith("Alexei Miller (Gazprom CEO) ")
 
 
-OFFICES = {
-    "Alexei Miller": {"Gazprom CEO", "Chairman of Gazprom Management Board"},
-    "Vladimir Putin": {"President of Russia"},
-    "Denis Manturov": {"Minister of Industry and Trade"},
-    "Dmitry Medvedev": {"Prime Minister"},
-    "Olga Golodets": {"Deputy Prime Minister"},
-    "Alexei Kudrin": {"Chairman of the Accounts Chamber"},
-    "Jake Sullivan": {"National Security Advisor"},
-    "Karine Jean-Pierre": {"Press Secretary"},
-    "John Kirby": {"White House National Security Communications Advisor"},
-    "Veronika Skvortsova": {"Healthcare Minister"},
-    "Mikhail Murashko": {"Healthcare Minister"},
-}
-
-
 @pytest.mark.parametrize(
     ("question", "speaker"),
     [
@@ -114,8 +100,8 @@ OFFICES = {
     ],
 )
 def test_a_question_naming_an_office_finds_the_one_person_holding_it(question, speaker):
-    found = speaker_by_office(question, OFFICES)
-    assert found is not None and found.speaker == speaker
+    found = read_office(question, OFFICES)
+    assert found is not None and found.name == speaker
 
 
 @pytest.mark.parametrize(
@@ -128,7 +114,7 @@ def test_a_question_naming_an_office_finds_the_one_person_holding_it(question, s
     ],
 )
 def test_no_one_is_chosen_when_the_office_does_not_single_out_a_person(question):
-    assert speaker_by_office(question, OFFICES) is None
+    assert read_office(question, OFFICES) is None
 
 
 def test_office_words_are_read_only_near_an_office_word():

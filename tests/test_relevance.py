@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.answer_kind import asks_for_number, holds_number
+from onrecord.answer_kind import holds_number
 from onrecord.index.catalog import Catalog
 from onrecord.index.generations import current_generation
 from onrecord.index.layout import CATALOG
 from onrecord.index.reader import IndexReader
+from onrecord.reading.kinds import asks_amount as asks_for_number
 from onrecord.relevance import (
     DEFAULT_MODEL,
     SIGNALS,

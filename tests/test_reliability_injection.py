@@ -38,6 +38,7 @@ from tests.support.browser import (
 from tests.support.browser import ask as ask_in_browser
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.page_text import squash
+from tests.support.replies import reading_like_the_rules
 
 QUESTION = "What did Jane Doe say about harbour tolls next year?"
 FACT = "Harbour tolls will fall by ten percent next year."
@@ -195,6 +196,7 @@ def test_the_browser_fetches_nothing_runs_nothing_and_shows_no_canary(
     index = tmp_path / "index"
     shutil.copytree(built_index, index)
     with leak_listener() as port, FakeOpenAI() as llm:
+        llm.reader = reading_like_the_rules
         inject(index, tmp_path, embedder, port)
         llm.responder = obedient(port)
         secrets = f'OPENAI_API_KEY = "sk-test"\nOPENAI_BASE_URL = "{llm.base_url}"\n'

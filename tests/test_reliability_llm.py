@@ -26,7 +26,6 @@ from tests.support.replies import citing
 
 CANARY_KEY = "sk-canary-0d15ea5e"
 FOLLOW_UP = "And what did he say about the deadline for paying?"
-REWRITTEN = Reply.text("Medvedev Gazprom Belarus gas debt deadline")
 
 
 @pytest.fixture(autouse=True)
@@ -37,15 +36,8 @@ def fresh(monkeypatch):
     st.cache_resource.clear()
 
 
-def model(body: dict) -> Reply:
-    """The model when nothing is scripted: rewrites follow-ups, cites passage [1] verbatim."""
-    if body["messages"][0]["content"].startswith("You rewrite"):
-        return REWRITTEN
-    return citing()(body)
-
-
 def llm_app(monkeypatch, built_index, server: FakeOpenAI, **env: str) -> AppTest:
-    server.responder = model
+    server.responder = citing()  # the model when nothing is scripted (its reader: the rules')
     monkeypatch.setenv("OPENAI_API_KEY", CANARY_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("ONRECORD_LLM__MAX_RETRIES", "1")
@@ -65,44 +57,44 @@ def answer_prompts(server: FakeOpenAI) -> list[str]:
     return [
         r["body"]["messages"][-1]["content"]
         for r in server.chat_requests
-        if not r["body"]["messages"][0]["content"].startswith("You rewrite")
+        if "response_format" not in r["body"]  # not the question's reading
     ]
 
 
 SLOW = Reply.text("too late").with_delay(3.0)
 CASES = {
     # name: (replies scripted for the follow-up, mode shown, the one message or None)
-    "429 then success": ([REWRITTEN, Reply.rate_limited()], "llm", None),
+    "429 then success": ([Reply.rate_limited()], "llm", None),
     "persistent 429": (
-        [REWRITTEN, Reply.rate_limited(), Reply.rate_limited()],
+        [Reply.rate_limited(), Reply.rate_limited()],
         "quotes",
         "rate-limiting requests (429), even after 1 retries",
     ),
     "insufficient_quota": (
-        [REWRITTEN, Reply.insufficient_quota(), Reply.insufficient_quota()],
+        [Reply.insufficient_quota(), Reply.insufficient_quota()],
         "quotes",
         "no quota left (insufficient_quota)",
     ),
-    "500": ([REWRITTEN, Reply.server_error(), Reply.server_error()], "quotes", "HTTP 500"),
-    "timeout": ([REWRITTEN, SLOW, SLOW], "quotes", "did not answer within 2 seconds"),
-    "stream cut": ([REWRITTEN, Reply.cut_stream(["The minister ", "said"])], "quotes", "cut off"),
+    "500": ([Reply.server_error(), Reply.server_error()], "quotes", "HTTP 500"),
+    "timeout": ([SLOW, SLOW], "quotes", "did not answer within 2 seconds"),
+    "stream cut": ([Reply.cut_stream(["The minister ", "said"])], "quotes", "cut off"),
     "stream ends without finish reason": (
-        [REWRITTEN, Reply.cut_stream("The minister said", graceful=True)],
+        [Reply.cut_stream("The minister said", graceful=True)],
         "quotes",
         "cut off before it finished",
     ),
     "context length, then fewer passages": (
-        [REWRITTEN, Reply.context_length_exceeded()],
+        [Reply.context_length_exceeded()],
         "llm",
-        "did not fit the model's context window; the answer was written from the best 4",
+        "did not fit the model's context window; the answer was written from the best ",
     ),
     "context length twice": (
-        [REWRITTEN, Reply.context_length_exceeded(), Reply.context_length_exceeded()],
+        [Reply.context_length_exceeded(), Reply.context_length_exceeded()],
         "quotes",
         "too long for the model's context window",
     ),
-    "the follow-up rewrite fails": (
-        [Reply.server_error(), Reply.server_error()],
+    "the question's reading fails": (
+        [Reply.server_error()],
         "quotes",
         "HTTP 500",
     ),
@@ -118,6 +110,8 @@ def test_each_llm_failure_gives_one_message_and_keeps_the_chat(
     first = app.session_state["exchanges"][0]
     first_cards = cards(app)
     assert first.answer.mode == "llm" and first_cards and not app.warning
+    if case == "the question's reading fails":
+        fake_openai.reader = None  # the script meets the reading call first
     fake_openai.script(*replies)
     ask(app, FOLLOW_UP)
     assert fake_openai.pending == 0  # every scripted fault was met
@@ -135,10 +129,12 @@ def test_each_llm_failure_gives_one_message_and_keeps_the_chat(
         [warning] = app.warning
         assert warning.value.count("\n- ") == 0 and warning.value.startswith("- ")
     if case == "context length, then fewer passages":
-        first_try, retry = answer_prompts(fake_openai)[-2:]
-        assert first_try.count("<<<PASSAGE [") == 8 and retry.count("<<<PASSAGE [") == 4
-    if case == "the follow-up rewrite fails":
+        first_try, retry = (p.count("<<<PASSAGE [") for p in answer_prompts(fake_openai)[-2:])
+        assert first_try >= 2 and retry == first_try // 2  # half of them, as the warning says
+        assert answer.warnings[0].endswith(f"the best {retry}.")
+    if case == "the question's reading fails":
         assert len(answer_prompts(fake_openai)) == 1  # only the first question's
+        assert answer.reading.reader == "rules" and "read without the model" in answer.warnings[0]
 
 
 def test_the_whole_prompt_is_trimmed_to_the_limit_before_it_is_sent(
@@ -146,7 +142,7 @@ def test_the_whole_prompt_is_trimmed_to_the_limit_before_it_is_sent(
 ):
     app = llm_app(monkeypatch, built_index, fake_openai, ONRECORD_LLM__MAX_PROMPT_CHARS="6000")
     ask(app, CEASEFIRE)
-    [request] = fake_openai.chat_requests
+    [request] = [r for r in fake_openai.chat_requests if "response_format" not in r["body"]]
     messages = request["body"]["messages"]
     assert sum(len(m["content"]) for m in messages) <= 6000
     assert 1 <= messages[-1]["content"].count("<<<PASSAGE [") < 8
@@ -187,7 +183,7 @@ def test_a_flood_of_questions_stops_at_the_request_budget_and_max_tokens_caps_ea
     for question in (GAS, FOLLOW_UP, CEASEFIRE, "What did Kirby say about Iran?"):
         ask(app, question)
     requests = fake_openai.chat_requests
-    assert len(requests) == 2  # Q1's answer, Q2's rewrite; then the budget is spent
+    assert len(requests) == 2  # Q1's reading and answer; then the budget is spent
     for request in requests:
         body = request["body"]
         assert body.get("max_completion_tokens", body.get("max_tokens")) == 123

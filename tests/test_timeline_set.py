@@ -12,8 +12,8 @@ import pytest
 from onrecord.index.reader import IndexReader
 from onrecord.names import speaker_matches
 from onrecord.settings import Settings
-from onrecord.timeline import Timeline, build_timeline
-from onrecord.types import SearchFilters
+from onrecord.timeline import build_timeline
+from onrecord.types import SearchFilters, Timeline
 from tests.conftest import REPO
 
 TIMELINE_SET = REPO / "data" / "questions" / "timelines.jsonl"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from onrecord.reading.result import Reading, SpeakerRead
 from onrecord.types import Answer, Citation, Role, SearchFilters
 from onrecord.ui.export import conversation_markdown, exchange_markdown, neutralise
 from onrecord.ui.feedback import append_feedback, feedback_path, feedback_record
@@ -38,7 +39,11 @@ def exchange(text: str = "Medvedev said “Settle the debt.” [1]", **kwargs) -
         mode="quotes",
         citations=[citation(**kwargs)],
         filters=SearchFilters(speaker="Dmitry Medvedev"),
-        auto_filters=["speaker: Dmitry Medvedev"],
+        reading=Reading(
+            "What did Medvedev say about the gas debt?",
+            "What did Medvedev say about the gas debt?",
+            speaker=SpeakerRead("Dmitry Medvedev", "Medvedev"),
+        ),
     )
     return Exchange(answer.question, answer=answer, generation="gen-000001")
 

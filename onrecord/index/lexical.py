@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
 
+from onrecord.reading.vocabulary import MANNER_WORDS
+from onrecord.reading.words import STEMMER, stems, tokens
 from onrecord.types import Passage
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-_STEMMER = Stemmer.Stemmer("english")
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
-_STOPWORDS = frozenset(STOPWORDS_EN)  # what bm25s removes for stopwords="en"
 QUESTION_FIELD = "question"
 LEXICAL_VERSION = "2"  # two fields; part of each transcript's content hash
 
@@ -39,15 +35,8 @@ def lexical_fields(passage: Passage) -> tuple[str, str]:
     return f"{passage.named} {passage.text}", passage.question
 
 
-def stems(text: str) -> set[str]:
-    """The distinct terms of ``text`` as the index sees them: lower-cased words of two or more
-    characters, English stop words removed, stemmed."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
-    return set(_STEMMER.stemWords(words))
-
-
 def _tokenize(texts: list[str]) -> bm25s.tokenization.Tokenized:
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
+    return bm25s.tokenize(texts, stopwords="en", stemmer=STEMMER, show_progress=False)
 
 
 def _build_field(texts: list[str]) -> bm25s.BM25 | None:
@@ -71,13 +60,7 @@ def _field_scores(retriever: bm25s.BM25 | None, query: str, n: int) -> np.ndarra
     return np.asarray(retriever.get_scores(tokens), dtype=np.float32)
 
 
-# Stems of words that ask for a manner of answer, not a topic.
-HOW_TO_ANSWER = frozenset(
-    stems(
-        "please thorough thoroughly detail detailed brief briefly concise concisely precise "
-        "precisely exhaustive exhaustively elaborate summarise summarize summary"
-    )
-)
+HOW_TO_ANSWER = frozenset(STEMMER.stemWords(sorted(MANNER_WORDS)))  # "please be brief"
 
 
 class LexicalIndex:
@@ -98,9 +81,9 @@ class LexicalIndex:
     def knows(self, word: str) -> bool:
         """True when every token of ``word`` (``Jean-Pierre`` is two, stemmed as the index
         stems them) occurs in some passage, answer or question."""
-        tokens = _TOKEN.findall(word.lower())
-        return bool(tokens) and all(
-            stem in self.idf or stem in self.question_idf for stem in _STEMMER.stemWords(tokens)
+        found = tokens(word)
+        return bool(found) and all(
+            stem in self.idf or stem in self.question_idf for stem in STEMMER.stemWords(found)
         )
 
     def query_weights(self, query: str) -> dict[str, float]:

@@ -18,11 +18,12 @@ from onrecord.ui.export import exchange_markdown
 from onrecord.ui.filters import describe_filters
 from onrecord.ui.session import Exchange
 from onrecord.ui.timeline import picked_citation, timeline_chart, timeline_rows
-from onrecord.ui.why import passage_rows, timing_text
+from onrecord.ui.why import passage_rows, reading_text, timing_text
 
 CLOSEST_PASSAGES = 3
 INTERRUPTED = "Not answered: the page changed while this question was being answered. Ask it again."
-PASSAGE_COLUMNS = ("rank", "cited", "speaker", "date", "fused", "dense", "keyword", "text")
+PASSAGE_COLUMNS = ("rank", "cited", "speaker", "date", "relevance", "fused", "dense", "keyword")
+PASSAGE_COLUMNS += ("text",)
 
 
 def passage_columns() -> dict:
@@ -33,6 +34,7 @@ def passage_columns() -> dict:
         "cited": st.column_config.CheckboxColumn("cited", width=48),
         "speaker": st.column_config.TextColumn("speaker", width=130),
         "date": st.column_config.TextColumn("date", width=88),
+        "relevance": number("relevance", format="%.3f", width=70, help="P(answers): the order"),
         "fused": number("fused", format="%.4f", width=62, help="Reciprocal-rank fusion"),
         "dense": number("dense", format="%.2f", width=54, help="Cosine similarity"),
         "keyword": number("keyword", format="%.1f", width=62, help="BM25"),
@@ -248,6 +250,10 @@ def why(item: Exchange) -> None:
     answer = item.answer
     assert answer is not None
     with st.expander("Why this answer?", icon=":material/manage_search:"):
+        if answer.reading is not None:
+            st.markdown(
+                "**How the question was read:** " + render.inline(reading_text(answer.reading))
+            )
         st.caption("The search that was run (after follow-up rewriting)")
         st.code(answer.query, language=None, wrap_lines=True)
         yours = describe_filters(item.user_filters)

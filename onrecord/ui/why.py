@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from onrecord.reading.result import Reading
 from onrecord.types import Answer
 
 SNIPPET_CHARS = 220
 # Steps in the order they happen; anything else the engine timed is listed after them.
 STEP_NAMES = {
-    "condense": "follow-up rewrite",
+    "read": "reading the question",
     "embed_query": "embed query",
     "dense": "vector search",
     "lexical": "keyword search",
@@ -40,6 +41,23 @@ def passage_rows(answer: Answer) -> list[dict]:
             }
         )
     return rows
+
+
+def reading_text(reading: Reading) -> str:
+    """``a timeline · topic: gas, supplies · context: putin · read by the rules``."""
+    parts = [
+        {"answer": "a question", "timeline": "a timeline", "claim": "a claim to check"}[
+            reading.kind.value
+        ]
+    ]
+    if reading.topic_words:
+        parts.append("topic: " + ", ".join(reading.topic_words))
+    if reading.context_words:
+        parts.append("context: " + ", ".join(reading.context_words))
+    if reading.claim:
+        parts.append(f"claim: “{reading.claim.text}”")
+    parts.append("read by the model" if reading.reader == "model" else "read by the rules")
+    return " · ".join(parts)
 
 
 def timing_text(timings: dict[str, float]) -> str:

@@ -722,6 +722,9 @@ class FakeOpenAI:
     ) -> None:
         self.default_reply = _as_reply(default_reply)
         self.responder = responder
+        # Answers requests for structured output (``response_format`` json_schema) ahead of
+        # the script and the responder, when set: the question reader's call.
+        self.reader: Responder | None = None
         self.dimensions = dimensions
         self.api_key = api_key
         self.models = tuple(models)
@@ -881,6 +884,10 @@ class FakeOpenAI:
             return f"{prefix}fake{next(self._ids):06d}"
 
     def _next_chat_reply(self, body: dict[str, Any]) -> Reply:
+        if self.reader is not None and (body.get("response_format") or {}).get("type") == (
+            "json_schema"
+        ):
+            return _as_reply(self.reader(body))  # structured output: a reading, not an answer
         with self._lock:
             if self._chat_queue:
                 return self._chat_queue.popleft()
