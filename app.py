@@ -44,7 +44,7 @@ class Pending:
     """A question asked by a button (an example, or "search without them")."""
 
     question: str
-    auto_filters: bool = True
+    read_filters: bool = True
     replace_last: bool = False
     filters: SearchFilters | None = None
     k: int | None = None
@@ -163,7 +163,7 @@ def new_exchange(prompt: str | None, pending: Pending | None, choices: Choices) 
         pending.question,
         pending.filters or choices.filters,
         pending.k or choices.k,
-        auto_filters=pending.auto_filters,
+        read_filters=pending.read_filters,
         timeline_topic=pending.timeline_topic,
     )
 

@@ -121,7 +121,7 @@ def latencies(assistant: Assistant, questions: list[str]) -> dict[str, dict[str,
             filters = variants[i % len(variants)]
             assistant._query_vector.cache_clear()  # each query embeds its question afresh
             started = time.perf_counter()
-            answer = assistant.answer(question, filters=filters, mode="quotes", auto_filters=False)
+            answer = assistant.answer(question, filters=filters, mode="quotes", read_filters=False)
             totals.append((time.perf_counter() - started) * 1000)
             searches.append(answer.timings.get("retrieve", 0.0) * 1000)
         results[name] = {

@@ -78,7 +78,7 @@ class Assistant:
 
     def retrieve(self, request: Request | str, **options: Any) -> Answer:
         """The retrieval half of an answer: the question read (a follow-up made standalone;
-        who and when read from it unless ``auto_filters`` is False), hybrid search. The
+        who and when read from it unless ``read_filters`` is False), hybrid search. The
         ``Answer`` has ``reading``, ``passages``, ``query`` and ``filters``, and no text yet."""
         asked = as_request(request, options)
         answer = self.read(asked)
@@ -93,7 +93,7 @@ class Assistant:
         answer.question = self._checked_question(asked.question, answer)
         with timed(answer.timings, "read"):
             reading = self._reading(answer, asked)
-        if not asked.auto_filters:
+        if not asked.read_filters:
             reading = replace(reading, speaker=None, dates=None)
         answer.reading, answer.query = reading, reading.query
         answer.warnings += list(reading.warnings)

@@ -192,7 +192,7 @@ def _timeline(args: argparse.Namespace, settings: Settings) -> int:
         return _error(speaker, EXIT_FAILED)
     assistant = Assistant(settings, reader, load_embedder(settings.embedding))
     filters = SearchFilters(args.speaker, args.since, args.until)
-    asked = Request(args.topic, filters=filters, auto_filters=False)
+    asked = Request(args.topic, filters=filters, read_filters=False)
     timeline = assistant.timeline(asked, args.topic, max(1, args.per_event)).timeline
     print(_json(timeline_dict(timeline)) if args.json else timeline_text(timeline))
     return EXIT_OK

@@ -126,7 +126,7 @@ class Request:
     filters: SearchFilters | None = None
     mode: Mode | str | None = None
     k: int | None = None
-    auto_filters: bool = True
+    read_filters: bool = True
 
 
 def as_request(request: Request | str, options: Mapping[str, Any]) -> Request:

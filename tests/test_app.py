@@ -178,7 +178,7 @@ def test_filters_read_from_the_question_are_shown_and_can_be_dropped(monkeypatch
     assert not app.exception
     assert len(app.session_state["exchanges"]) == 1  # the answer is replaced, not added
     item = last(app)
-    assert not item.auto_filters and item.answer.auto_filters == []
+    assert not item.read_filters and item.answer.auto_filters == []
     assert item.answer.filters.is_empty()
     assert not any("Filters read from your question" in c.value for c in app.caption)
     why = next(m for m in markdown(app) if m.startswith("**Your filters:**"))

@@ -31,10 +31,10 @@ def ask(
         exchange.user_filters,
         mode=mode,
         k=exchange.k,
-        auto_filters=exchange.auto_filters,
+        read_filters=exchange.read_filters,
     )
     if exchange.timeline_topic:  # the topic as typed, not read back from a question
-        fixed = replace(asked, auto_filters=False)
+        fixed = replace(asked, read_filters=False)
         exchange.answer = assistant.timeline(fixed, exchange.timeline_topic)
     else:
         for item in assistant.stream(asked):

@@ -23,7 +23,7 @@ class Exchange:
     question: str
     user_filters: SearchFilters = field(default_factory=SearchFilters)
     k: int | None = None
-    auto_filters: bool = True  # let the assistant read filters from the question
+    read_filters: bool = True  # let the assistant read filters from the question
     timeline_topic: str | None = None  # asked for a timeline of this topic (sidebar)
     answer: Answer | None = None
     contexts: dict[int, QuoteContext] = field(default_factory=dict)
