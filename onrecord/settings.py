@@ -147,6 +147,32 @@ class AnswerSettings(BaseModel):
     )
 
 
+class CheckSettings(BaseModel):
+    min_words: int = Field(4, ge=1, description="Quote checks: fewer words than this are refused.")
+    max_chars: int = Field(
+        5000, ge=100, description="Quote checks: longer pastes are refused (characters)."
+    )
+    close_coverage: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="Quote checks: share of the claim's words that must appear, in order, in "
+        "one sentence of the speaker's for `close` (see close_similarity).",
+    )
+    close_similarity: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Quote checks: word similarity (2 x shared words / words of both, over the "
+        "aligned stretch of the transcript) at or above which a near match is `close`; below "
+        "it, or below close_coverage, it is shown as related.",
+    )
+    candidates: int = Field(
+        40, ge=1, description="Quote checks: turns taken from the turn-words table per check."
+    )
+    related: int = Field(3, ge=0, description="Quote checks: related statements shown.")
+
+
 class LLMSettings(BaseModel):
     model: str = Field("gpt-4o-mini", description="Chat model name (OpenAI or compatible server).")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
@@ -209,6 +235,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    check: CheckSettings = Field(default_factory=CheckSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     openai_api_key: SecretStr | None = Field(
         None,

@@ -13,6 +13,7 @@ from onrecord.roles import GENERIC_QUESTION_LABELS
 from onrecord.timeline_export import timeline_csv, timeline_markdown
 from onrecord.types import Answer, Citation
 from onrecord.ui import render
+from onrecord.ui.check_view import check_body
 from onrecord.ui.context import QuoteContext
 from onrecord.ui.export import exchange_markdown
 from onrecord.ui.filters import describe_filters
@@ -73,6 +74,9 @@ def streaming_slot() -> tuple[Callable[[str], None], st.delta_generator.DeltaGen
 def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
     if item.error:
         st.error(render.escape_markdown(item.error), icon=":material/error:")
+        return
+    if item.check is not None:
+        check_body(item)
         return
     if item.answer is None:
         st.info(INTERRUPTED, icon=":material/pause_circle:")

@@ -1,0 +1,34 @@
+"""Who a claim is attributed to, as indexed people: a name as journalists write it
+("Putin", "Jen Psaki"), through the speaker registry, or an office ("the foreign minister"),
+through the office resolution questions use (``onrecord/office_speaker.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from onrecord.index.reader import IndexReader
+from onrecord.office_speaker import speaker_by_office
+from onrecord.types import SearchFilters
+
+
+@dataclass
+class Resolved:
+    speakers: list[str] = field(default_factory=list)  # canonical names, as turns store them
+    office: str | None = None  # the office phrase that named them, if any
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_speakers(
+    reader: IndexReader, name: str | None, since: str | None, until: str | None
+) -> Resolved:
+    """The indexed people ``name`` means (none for None); a warning when it means no one."""
+    if not name:
+        return Resolved()
+    found = reader.matching_speakers(name)
+    if found:
+        return Resolved(found)
+    offices = reader.official_offices(SearchFilters(since=since, until=until))
+    match = speaker_by_office(name, offices)
+    if match is not None:
+        return Resolved(reader.matching_speakers(match.speaker) or [match.speaker], match.office)
+    return Resolved([], None, [f"no one in the transcripts is called or holds the office {name!r}"])
