@@ -10,6 +10,7 @@ from onrecord.citations import text_fragment_url
 from onrecord.index.catalog import TranscriptInfo
 from onrecord.index.reader import IndexReader
 from onrecord.index.turn_words import TurnRef
+from onrecord.verify import is_verbatim
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Archive:
         """A match of ``kind`` at ``span`` of ``ref``'s transcript (``scores``: similarity,
         coverage, diffs)."""
         info = self.info(ref.doc_id)
-        quote = self.text(ref.doc_id)[span[0] : span[1]]
+        text = self.text(ref.doc_id)
+        quote = text[span[0] : span[1]]
         diffs: list[Diff] = scores.pop("diffs", [])
         return Match(
             kind=kind,
@@ -76,6 +78,7 @@ class Archive:
             turn_end=ref.end,
             diffs=diffs,
             cosine=scores.pop("cosine", None),
+            verified=is_verbatim(text, quote, span[0], span[1]),  # as every quote shown is
         )
 
     def transcripts_searched(self) -> int:

@@ -28,8 +28,8 @@ def check_input(words: str, limits: CheckSettings) -> str:
     script = main_script(text)
     if script and script != ARCHIVE_SCRIPT:
         raise CheckInputError(
-            f"these words are in {script.title() if len(script) > 3 else script} script; the transcripts are in English: "
-            "paste an English version of the quote"
+            f"these words are in {script.title() if len(script) > 3 else script} script; the "
+            "transcripts are in English: paste an English version of the quote"
         )
     count = len(claim_words(text))
     if count < limits.min_words:

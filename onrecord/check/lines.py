@@ -38,9 +38,10 @@ def _when(match: Match) -> str:
 def _journalist_line(check: SentenceCheck, given: str | None, question: Match) -> str:
     answer = next((m for m in check.matches if m.kind == "answer"), None)
     line = f"These words are the reporter's ({question.speaker}), {_when(question)}"
-    if answer is not None:
-        line += f", put to {answer.speaker}; the answer: \u201c{answer.quote}\u201d"
-    return line + "."
+    if answer is None:
+        return line + "."
+    quote = " ".join(answer.quote.split())
+    return f"{line}, put to {answer.speaker}; the answer: \u201c{quote}\u201d"
 
 
 def _not_found_line(given: str | None, speakers: list[str], archive: Archive) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from onrecord.check.types import CheckResult, Diff, Match, SentenceCheck
+from dataclasses import asdict
+
+from onrecord.check.types import CheckResult, Match, SentenceCheck
+
+INTERNAL = ("turn_index", "turn_start", "turn_end")
 
 
 def check_dict(result: CheckResult) -> dict:
@@ -33,33 +37,13 @@ def _sentence_dict(check: SentenceCheck) -> dict:
 
 
 def match_dict(match: Match) -> dict:
-    return {
-        "kind": match.kind,
-        "doc_id": match.doc_id,
-        "start": match.start,
-        "end": match.end,
-        "quote": match.quote,
-        "speaker": match.speaker,
-        "role": match.role,
-        "date": match.date,
-        "title": match.title,
-        "url": match.url,
-        "similarity": match.similarity,
-        "coverage": match.coverage,
-        "cosine": match.cosine,
-        "verified": match.verified,
-        "diffs": [_diff_dict(d) for d in match.diffs] if match.kind == "close" else [],
-    }
-
-
-def _diff_dict(diff: Diff) -> dict:
-    return {
-        "op": diff.op,
-        "claim": diff.claim,
-        "record": diff.record,
-        "start": diff.start,
-        "end": diff.end,
-    }
+    """A match's fields (its turn's bounds aside); the differences only for a ``close`` one."""
+    found = {k: v for k, v in asdict(match).items() if k not in INTERNAL}
+    if match.kind != "close":
+        found["diffs"] = []
+    for diff in found["diffs"]:
+        diff.pop("line")
+    return found
 
 
 def marked_quote(match: Match, open_: str = "[[", close: str = "]]") -> str:
