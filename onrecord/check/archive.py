@@ -9,7 +9,7 @@ from onrecord.check.types import Diff, Match
 from onrecord.citations import text_fragment_url
 from onrecord.index.catalog import TranscriptInfo
 from onrecord.index.reader import IndexReader
-from onrecord.index.turn_words import TurnRef
+from onrecord.index.turn_words import TurnRef, transcripts_between
 from onrecord.verify import is_verbatim
 
 
@@ -20,6 +20,7 @@ class Archive:
     reader: IndexReader
     since: str | None = None
     until: str | None = None
+    exact_dense_max: int = 300_000  # search.exact_dense_max: above it, Chroma's HNSW
     _texts: dict[str, str] = field(default_factory=dict)
     _info: dict[str, TranscriptInfo | None] = field(default_factory=dict)
 
@@ -83,5 +84,4 @@ class Archive:
 
     def transcripts_searched(self) -> int:
         """Transcripts whose dates the filters allow."""
-        rows = self.db.execute("SELECT doc_id FROM transcripts").fetchall()
-        return sum(1 for (doc_id,) in rows if self.in_dates(doc_id))
+        return transcripts_between(self.db, self.since, self.until)

@@ -30,13 +30,18 @@ class CheckRequest:
 
 
 def check_quote(
-    reader: IndexReader, request: CheckRequest, settings: CheckSettings, embed: Embed | None
+    reader: IndexReader,
+    request: CheckRequest,
+    settings: CheckSettings,
+    embed: Embed | None,
+    exact_dense_max: int = 300_000,
 ) -> CheckResult:
     """Check ``request`` against the index. Raises ``CheckInputError`` for words that
-    cannot be checked. ``embed`` (optional) finds statements close in meaning."""
+    cannot be checked. ``embed`` (optional) finds statements close in meaning, by dense
+    search as answers do it (``exact_dense_max``: ``search.exact_dense_max``)."""
     began = time.perf_counter()
     text = check_input(request.words, settings)
-    archive = Archive(reader, request.since, request.until)
+    archive = Archive(reader, request.since, request.until, exact_dense_max)
     resolved = resolve_speakers(reader, request.speaker, request.since, request.until)
     claimed = None if request.speaker is None else set(resolved.speakers)
     checks = []
@@ -108,20 +113,27 @@ def _related(
     settings: CheckSettings,
     embed: Embed | None,
 ) -> list[Match]:
-    """The closest statements of the claimed speaker (of anyone, when none is named): by
-    words, then by meaning; each span once, most similar first."""
+    """The closest statements of the claimed speaker (of anyone, when none is named): the
+    closest by words, the closest by meaning (a reworded translation), then the next ones;
+    each span once."""
     if not settings.related:
         return []
-    found = [m for m in near if m.role != "journalist"][: settings.related]
+    by_words = [m for m in near if m.role != "journalist"]
+    by_meaning = []
     if embed is not None and speakers != []:
-        found += meaning_matches(archive, claim, speakers, embed, settings.related)
-    seen: set[tuple[str, int]] = set()
-    unique = []
-    for match in sorted(found, key=lambda m: -m.similarity):
-        if (match.doc_id, match.start) not in seen:
-            seen.add((match.doc_id, match.start))
+        by_meaning = meaning_matches(archive, claim, speakers, embed, settings.related)
+    unique: list[Match] = []
+    for match in [*by_words[:1], *by_meaning[:1], *by_words[1:], *by_meaning[1:]]:
+        same = next((i for i, kept in enumerate(unique) if _overlap(match, kept)), None)
+        if same is None:
             unique.append(match)
+        elif unique[same].cosine is None and match.cosine is not None:
+            unique[same] = match  # the whole sentence, with its closeness in meaning too
     return unique[: settings.related]
+
+
+def _overlap(a: Match, b: Match) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
 def _answers(archive: Archive, questions: list[Match]) -> list[Match]:

@@ -24,24 +24,30 @@ from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.words import STOPWORDS
 
 Embed = Callable[[list[str]], np.ndarray]
+SHINGLE = 3  # words per run of the claim looked up as a phrase
+PASSAGES = 8  # passages whose stored sentence vectors are compared with the claim
 
 
 def word_matches(
     archive: Archive, claim: str, speakers: list[str] | None, limit: int
 ) -> list[Match]:
-    """The best-aligned stretch of each of the ``limit`` turns (of ``speakers``, when given)
-    sharing most of the claim's content words; most similar first."""
+    """The best-aligned stretch of each candidate turn (of ``speakers``, when given), most
+    similar first. Candidates: the turns sharing most of the claim's runs of three words (a
+    misquote keeps most of them, whatever the turn's length), and those sharing most of its
+    content words (for related statements)."""
     tokens = lookup_tokens(claim)
     content = [t for t in tokens if t not in STOPWORDS] or tokens
-    refs = ranked_turns(archive.db, archive.schema, content, limit, speakers)
+    runs = [tokens[i : i + SHINGLE] for i in range(max(1, len(tokens) - SHINGLE + 1))]
+    refs = ranked_turns(archive.db, archive.schema, runs, limit, speakers)
+    refs += ranked_turns(archive.db, archive.schema, [[w] for w in content], limit, speakers)
     claim_words = words(claim)
-    found = []
+    found: dict[tuple[str, int], Match] = {}
     for ref in refs:
-        if archive.in_dates(ref.doc_id):
+        if (ref.doc_id, ref.index) not in found and archive.in_dates(ref.doc_id):
             best = best_in_turn(claim_words, claim, archive.text(ref.doc_id), ref)
             if best is not None:
-                found.append(_as_match(archive, ref, best))
-    return sorted(found, key=lambda m: (-m.similarity, -m.coverage))
+                found[(ref.doc_id, ref.index)] = _as_match(archive, ref, best)
+    return sorted(found.values(), key=lambda m: (-m.similarity, -m.coverage))
 
 
 def best_in_turn(claim: list[Word], claim_text: str, text: str, ref: TurnRef) -> Alignment | None:
@@ -83,8 +89,7 @@ def meaning_matches(
     reader = archive.reader
     name = speakers[0] if speakers else ""
     vector = embed([sentence_embed_text(name, claim) if name else claim])[0]
-    mask = _speaker_mask(reader, speakers)
-    hits = reader.dense().search(vector, 8, mask)
+    hits = _closest_passages(archive, vector, speakers, PASSAGES)
     passages = reader.catalog.passages_by_id([pid for pid, _ in hits])
     stored = reader.catalog.sentence_vectors(list(passages))
     scored = []
@@ -108,6 +113,18 @@ def meaning_matches(
         }
         found.append(archive.match(ref, "related", (s, e), cosine=round(cosine, 3), **scores))
     return found
+
+
+def _closest_passages(
+    archive: Archive, vector: np.ndarray, speakers: list[str] | None, k: int
+) -> list[tuple[str, float]]:
+    """Dense search as answers do it: exact over the in-memory vectors up to
+    ``exact_dense_max`` passages, else Chroma's HNSW index."""
+    reader = archive.reader
+    if len(reader.lexical.ids) <= archive.exact_dense_max:
+        return reader.dense().search(vector, k, _speaker_mask(reader, speakers))
+    where = {"speaker": {"$in": speakers}} if speakers else None
+    return reader.vectors.query(vector, k, where)
 
 
 def _speaker_mask(reader, speakers: list[str] | None) -> np.ndarray | None:

@@ -31,4 +31,5 @@ def run_check(
     reader: IndexReader, request: CheckRequest, settings: Settings, embed=None
 ) -> CheckResult:
     """``check_quote`` with ``settings.check`` and, unless given, a lazily loaded model."""
-    return check_quote(reader, request, settings.check, embed or LazyEmbed(reader, settings))
+    embed = embed or LazyEmbed(reader, settings)
+    return check_quote(reader, request, settings.check, embed, settings.search.exact_dense_max)

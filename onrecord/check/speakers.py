@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from onrecord.index.reader import IndexReader
+from onrecord.names import speaker_matches
 from onrecord.office_speaker import speaker_by_office
 from onrecord.types import SearchFilters
 
@@ -25,6 +26,10 @@ def resolve_speakers(
     if not name:
         return Resolved()
     found = reader.matching_speakers(name)
+    # A transcript that names someone by surname alone ("Walensky") where the registry could
+    # not tell whose it is: "Rochelle Walensky" is still that person.
+    bare = [s for s in reader.speakers if " " not in s.strip() and speaker_matches(s, name)]
+    found += [s for s in bare if s not in found]
     if found:
         return Resolved(found)
     offices = reader.official_offices(SearchFilters(since=since, until=until))

@@ -21,7 +21,13 @@ JOURNALIST = "journalist"
 
 
 def is_close(match: Match, band: CheckSettings) -> bool:
-    return match.coverage >= band.close_coverage and match.similarity >= band.close_similarity
+    """Nearly the words: most of the claim's words in order, and few others around them; or
+    every word of the claim, with one stretch of the transcript left out (a dropped clause,
+    however long)."""
+    if match.coverage < band.close_coverage:
+        return False
+    dropped = match.coverage == 1.0 and [d.op for d in match.diffs] == ["delete"]
+    return match.similarity >= band.close_similarity or dropped
 
 
 def decide(

@@ -37,6 +37,8 @@ SELECT_TURNS = """SELECT t.doc_id, t.idx, t.speaker, t.role, t.start, t.end, tur
 CLEAR = "DELETE FROM {schema}.turn_words"
 BY_SPEAKERS = "AND t.speaker IN (SELECT value FROM json_each(?)) "
 SCHEMAS = ("main", "temp")
+COUNT_BETWEEN = """SELECT COUNT(*) FROM transcripts
+    WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR (date IS NOT NULL AND date <= ?))"""
 EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'turn_words'"
 # The characters unicode61 keeps in a token (letters and digits; "_" separates).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -79,6 +81,12 @@ def ensure(db: sqlite3.Connection) -> str:
     return "temp"
 
 
+def transcripts_between(db: sqlite3.Connection, since: str | None, until: str | None) -> int:
+    """How many transcripts the dates allow (an undated one only when no date is given)."""
+    row = db.execute(COUNT_BETWEEN, (since, since, until, until)).fetchone()
+    return int(row[0])
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the table's tokenizer sees them, lower-cased."""
     return [t.lower() for t in _TOKEN.findall(text)]
@@ -96,16 +104,16 @@ def phrase_turns(
 def ranked_turns(
     db: sqlite3.Connection,
     schema: str,
-    words: list[str],
+    phrases: list[list[str]],
     limit: int,
     speakers: list[str] | None = None,
 ) -> list[TurnRef]:
-    """The ``limit`` turns holding most of ``words`` (any of them), best BM25 first; only
-    turns of ``speakers`` when given."""
-    unique = list(dict.fromkeys(words))
+    """The ``limit`` turns holding most of ``phrases`` (any of them; each a run of tokens
+    that must occur in that order), best BM25 first; only turns of ``speakers`` when given."""
+    unique = list(dict.fromkeys(" ".join(p) for p in phrases if p))
     if not unique:
         return []
-    return _select(db, schema, " OR ".join(f'"{w}"' for w in unique), limit, speakers)
+    return _select(db, schema, " OR ".join(f'"{p}"' for p in unique), limit, speakers)
 
 
 def _select(
