@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from onrecord.ui.export import exchange_markdown
 from tests.support.apptest import ask, everything_shown, last, markdown, start
 from tests.support.page_text import shown
 from tests.test_app import fresh  # noqa: F401 - autouse: no key, empty caches
@@ -23,6 +24,7 @@ def test_a_pasted_quotation_is_checked_and_a_question_is_still_answered(monkeypa
     assert "the transcript says" in verdict and "25 percent" in verdict
     marked = next(m for m in shown if m.startswith("> “"))
     assert ":green[**25**]" in marked and "~~35~~" in marked
+    assert "Close, not verbatim: Vladimir Putin said nearly this" in exchange_markdown(item)
     app = ask(app, "What did Putin say about trade with Hungary?")
     answered = last(app)
     assert answered.check is None and answered.answer is not None and answered.answer.citations

@@ -155,3 +155,28 @@ def test_bad_input_is_one_message_and_exit_2(words, message, tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker", "first_line", "shown"),
+    [
+        (
+            PUTIN_TRADE,
+            "Putin",
+            "Verbatim: Vladimir Putin said these words on 2018-09-18",
+            "[exact]",
+        ),
+        (ERDOGAN, "Putin", "Not Putin's words: Recep Tayyip Erdogan said them", "[exact]"),
+        (
+            "We will never leave the CSTO under any circumstances.",
+            "Lavrov",
+            "Not found: nothing close to these words by Sergey Lavrov",
+            "Related (not these words):",
+        ),
+    ],
+)
+def test_the_text_form_leads_with_the_verdict_line(sample_index, words, speaker, first_line, shown):
+    result = onrecord("check", words, "--speaker", speaker, "--index", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(first_line)
+    assert shown in result.stdout
