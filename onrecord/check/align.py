@@ -22,10 +22,13 @@ class Alignment:
     diffs: list[Diff]
 
 
-def align(claim: list[Word], claim_text: str, record: list[Word], text: str) -> Alignment | None:
+def align(
+    claim: list[Word], claim_text: str, record: list[Word], text: str, diffs: bool = True
+) -> Alignment | None:
     """The best alignment of ``claim`` (words of ``claim_text``) inside ``record`` (words of
     ``text``): the stretch from the first to the last shared word, widened by as many
-    unshared words at either edge as the claim has there; None when no word is shared."""
+    unshared words at either edge as the claim has there; None when no word is shared.
+    ``diffs=False`` leaves the differences out (scoring many candidates)."""
     if not claim or not record:
         return None
     ops = Indel.opcodes([w for w, _, _ in claim], [w for w, _, _ in record])
@@ -43,7 +46,7 @@ def align(claim: list[Word], claim_text: str, record: list[Word], text: str) -> 
         coverage=shared / len(claim),
         start=window[0][1],
         end=window[-1][2],
-        diffs=_diffs(ops, claim, claim_text, window, text),
+        diffs=_diffs(ops, claim, claim_text, window, text) if diffs else [],
     )
 
 

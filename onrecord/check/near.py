@@ -19,12 +19,13 @@ from onrecord.check.align import Alignment, Word, align, words
 from onrecord.check.archive import Archive
 from onrecord.check.text import lookup_tokens
 from onrecord.check.types import Match
-from onrecord.index.turn_words import TurnRef, ranked_turns
+from onrecord.index.turn_words import TurnRef, ranked_turns, turn_counts
 from onrecord.sentences import sentence_embed_text, sentence_spans
 from onrecord.words import STOPWORDS
 
 Embed = Callable[[list[str]], np.ndarray]
 SHINGLE = 3  # words per run of the claim looked up as a phrase
+RARE_WORDS = 8  # the claim's rarest content words: they and the runs holding them find turns
 PASSAGES = 8  # passages whose stored sentence vectors are compared with the claim
 
 
@@ -36,10 +37,11 @@ def word_matches(
     misquote keeps most of them, whatever the turn's length), and those sharing most of its
     content words (for related statements)."""
     tokens = lookup_tokens(claim)
-    content = [t for t in tokens if t not in STOPWORDS] or tokens
+    rare = _rarest(archive, [t for t in tokens if t not in STOPWORDS] or tokens)
     runs = [tokens[i : i + SHINGLE] for i in range(max(1, len(tokens) - SHINGLE + 1))]
+    runs = [run for run in runs if rare & set(run)]
     refs = ranked_turns(archive.db, archive.schema, runs, limit, speakers)
-    refs += ranked_turns(archive.db, archive.schema, [[w] for w in content], limit, speakers)
+    refs += ranked_turns(archive.db, archive.schema, [[w] for w in rare], limit, speakers)
     claim_words = words(claim)
     found: dict[tuple[str, int], Match] = {}
     for ref in refs:
@@ -50,19 +52,27 @@ def word_matches(
     return sorted(found.values(), key=lambda m: (-m.similarity, -m.coverage))
 
 
+def _rarest(archive: Archive, words: list[str]) -> set[str]:
+    """The ``RARE_WORDS`` words of ``words`` fewest turns hold (the ones that find a
+    statement; a query of common words costs more and finds less)."""
+    counts = turn_counts(archive.db, archive.schema, words)
+    return set(sorted(set(words), key=lambda w: (counts.get(w, 0), w))[:RARE_WORDS])
+
+
 def best_in_turn(claim: list[Word], claim_text: str, text: str, ref: TurnRef) -> Alignment | None:
     """The claim's best alignment with one sentence, or two neighbouring ones, of a turn."""
     record = words(text, ref.start, ref.end)
     starts = [s for _, s, _ in record]
     spans = sentence_spans(text, ref.start, ref.end)
     windows = [*spans, *((a[0], b[1]) for a, b in pairwise(spans))]
-    best: Alignment | None = None
+    best: tuple[float, float] | None = None
+    best_part: list[Word] = []
     for s, e in windows:
         part = record[bisect_left(starts, s) : bisect_right(starts, e - 1)]
-        found = align(claim, claim_text, part, text)
-        if found is not None and (best is None or _key(found) > _key(best)):
-            best = found
-    return best
+        found = align(claim, claim_text, part, text, diffs=False)
+        if found is not None and (best is None or _key(found) > best):
+            best, best_part = _key(found), part
+    return align(claim, claim_text, best_part, text) if best is not None else None
 
 
 def _key(found: Alignment) -> tuple[float, float]:

@@ -39,6 +39,12 @@ BY_SPEAKERS = "AND t.speaker IN (SELECT value FROM json_each(?)) "
 SCHEMAS = ("main", "temp")
 COUNT_BETWEEN = """SELECT COUNT(*) FROM transcripts
     WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR (date IS NOT NULL AND date <= ?))"""
+VOCABULARY = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.turn_words_{schema} "
+    "USING fts5vocab('{schema}', 'turn_words', 'row')"
+)
+DOCUMENT_COUNTS = """SELECT term, doc FROM temp.turn_words_{schema}
+    WHERE term IN (SELECT value FROM json_each(?))"""
 EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'turn_words'"
 # The characters unicode61 keeps in a token (letters and digits; "_" separates).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -85,6 +91,15 @@ def transcripts_between(db: sqlite3.Connection, since: str | None, until: str | 
     """How many transcripts the dates allow (an undated one only when no date is given)."""
     row = db.execute(COUNT_BETWEEN, (since, since, until, until)).fetchone()
     return int(row[0])
+
+
+def turn_counts(db: sqlite3.Connection, schema: str, words: list[str]) -> dict[str, int]:
+    """How many turns hold each of ``words`` (tokens); a word no turn holds is left out."""
+    if schema not in SCHEMAS:
+        raise ValueError(f"unknown schema {schema!r}")
+    db.execute(VOCABULARY.format(schema=schema))  # a temporary view of the table's vocabulary
+    rows = db.execute(DOCUMENT_COUNTS.format(schema=schema), (json.dumps(sorted(set(words))),))
+    return {term: int(count) for term, count in rows}
 
 
 def tokens(text: str) -> list[str]:
