@@ -31,6 +31,7 @@ def _sentence_dict(check: SentenceCheck) -> dict:
         "claim": check.claim,
         "verdict": check.verdict,
         "summary": check.summary,
+        "occurrences": check.occurrences,
         "matches": [match_dict(m) for m in check.matches],
         "related": [match_dict(m) for m in check.related],
     }

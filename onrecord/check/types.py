@@ -55,6 +55,7 @@ class SentenceCheck:
     summary: str
     matches: list[Match] = field(default_factory=list)
     related: list[Match] = field(default_factory=list)
+    occurrences: int = 0  # places the exact words were found (matches keeps the first few)
 
 
 @dataclass

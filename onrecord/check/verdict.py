@@ -18,6 +18,7 @@ from onrecord.check.types import Match, SentenceCheck
 from onrecord.settings import CheckSettings
 
 JOURNALIST = "journalist"
+SHOWN = 5  # places shown for exact words found more often (a stock phrase)
 
 
 def is_close(match: Match, band: CheckSettings) -> bool:
@@ -41,17 +42,22 @@ def decide(
     speaker); ``claimed``: the people the claim is attributed to (None: no one named)."""
     mine = [m for m in exact if _theirs(m, claimed)]
     if mine:
-        return SentenceCheck(claim, "verbatim", "", _officials_first(mine))
+        return _exact(claim, "verbatim", _officials_first(mine))
     others = [m for m in exact if m.role != JOURNALIST]
     if others:
-        return SentenceCheck(claim, "other_speaker", "", _officials_first(others))
+        return _exact(claim, "other_speaker", _officials_first(others))
     if exact:
-        return SentenceCheck(claim, "journalist", "", [replace(m, kind="question") for m in exact])
+        return _exact(claim, "journalist", [replace(m, kind="question") for m in exact])
     close = [m for m in near if _theirs(m, claimed) and is_close(m, band)]
     if close:
         best = replace(close[0], kind="close")
         return SentenceCheck(claim, "close", summary(best.diffs), [best])
     return SentenceCheck(claim, "not_found", "", [], near)
+
+
+def _exact(claim: str, verdict: str, found: list[Match]) -> SentenceCheck:
+    """A verdict on exact words: the first ``SHOWN`` places, and how many there are."""
+    return SentenceCheck(claim, verdict, "", found[:SHOWN], occurrences=len(found))
 
 
 def _theirs(match: Match, claimed: set[str] | None) -> bool:
