@@ -164,6 +164,8 @@ def main() -> None:
     parser.add_argument("--items", type=Path, default=CHECKS / "dev.jsonl")
     parser.add_argument("--band", help="COVERAGE,SIMILARITY: the close band to use")
     parser.add_argument("--features", action="store_true", help="print near-match features")
+    words_only = "check.meaning off: related statements by words only (no claim embedding)"
+    parser.add_argument("--words-only", action="store_true", help=words_only)
     parser.add_argument("--json", type=Path, help="write each item's outcome here")
     args = parser.parse_args()
     if not args.items.is_file():
@@ -175,6 +177,9 @@ def main() -> None:
         coverage, similarity = (float(v) for v in args.band.split(","))
         band = {"close_coverage": coverage, "close_similarity": similarity}
         settings = settings.model_copy(update={"check": settings.check.model_copy(update=band)})
+    if args.words_only:
+        check = settings.check.model_copy(update={"meaning": False})
+        settings = settings.model_copy(update={"check": check})
     reader = IndexReader.open(index_dir, settings)
     items = [json.loads(line) for line in args.items.read_text().splitlines() if line.strip()]
     items = [i for i in items if in_part(i, args.part)]

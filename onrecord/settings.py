@@ -176,6 +176,12 @@ class CheckSettings(BaseModel):
         "each of two queries (the claim's runs of three words; its content words).",
     )
     related: int = Field(3, ge=0, description="Quote checks: related statements shown.")
+    meaning: bool = Field(
+        True,
+        description="Quote checks: for words not found, also show the statement closest in "
+        "meaning (embeds the claim and compares the stored sentence vectors: a reworded "
+        "translation); off: the closest by words only, and no model is loaded.",
+    )
 
 
 class LLMSettings(BaseModel):

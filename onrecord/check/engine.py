@@ -120,7 +120,7 @@ def _related(
         return []
     by_words = [m for m in near if m.role != "journalist"]
     by_meaning = []
-    if embed is not None and speakers != []:
+    if settings.meaning and embed is not None and speakers != []:
         by_meaning = meaning_matches(archive, claim, speakers, embed, settings.related)
     unique: list[Match] = []
     for match in [*by_words[:1], *by_meaning[:1], *by_words[1:], *by_meaning[1:]]:
