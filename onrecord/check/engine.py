@@ -4,7 +4,6 @@ said to have said them, and when) in, a verdict per sentence with its matches ou
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass
 
 from onrecord.check.archive import Archive
@@ -42,16 +41,17 @@ def check_quote(
     began = time.perf_counter()
     text = check_input(request.words, settings)
     archive = Archive(reader, request.since, request.until, exact_dense_max)
-    resolved = resolve_speakers(reader, request.speaker, request.since, request.until)
-    claimed = None if request.speaker is None else set(resolved.speakers)
+    named = (request.speaker or "").strip() or None  # a blank name names no one
+    resolved = resolve_speakers(reader, named, request.since, request.until)
+    claimed = None if named is None else set(resolved.speakers)
     checks = []
     for claim in split_claim(text, settings.min_words):
         check = check_sentence(archive, claim, claimed, settings, embed)
-        check.summary = sentence_line(check, request.speaker, resolved.speakers, archive)
+        check.summary = sentence_line(check, named, resolved.speakers, archive)
         checks.append(check)
     result = CheckResult(
         claim=text,
-        speaker=request.speaker,
+        speaker=named,
         speakers=resolved.speakers,
         since=request.since,
         until=request.until,
@@ -152,7 +152,3 @@ def _answers(archive: Archive, questions: list[Match]) -> list[Match]:
         ref = archive.turn(question.doc_id, nxt.index)
         found.append(archive.match(ref, "answer", (spans[0][0], spans[-1][1]), similarity=0.0))
     return found
-
-
-def verdict_counts(result: CheckResult) -> Counter:
-    return Counter(s.verdict for s in result.sentences)
