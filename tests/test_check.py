@@ -73,6 +73,18 @@ def test_a_reworded_translation_is_related_with_its_similarity_never_close(reade
     )
 
 
+def test_a_sentence_joined_to_words_never_said_is_not_close(reader):
+    # All 12 words of Putin's sentence, then 5 he did not say: similarity 0.83, coverage 0.71.
+    blend = (
+        "Last year, bilateral trade increased by 25 percent to exceed $5 billion, whatever "
+        "Brussels bureaucrats decide tomorrow."
+    )
+    found = check(reader, blend, "Putin")
+    assert found.verdict == "not_found", found.overall
+    related = found.sentences[0].related[0]
+    assert related.similarity >= 0.75 and related.coverage < 0.73
+
+
 def test_ingest_stores_every_turns_words(sample_index):
     db = sqlite3.connect(
         f"file:{current_generation(sample_index)}/catalog.sqlite3?mode=ro", uri=True

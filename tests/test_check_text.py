@@ -36,7 +36,12 @@ def test_typography_case_and_edges_are_not_differences(claim):
 
 @pytest.mark.parametrize(
     "claim",
-    ["We will never leave the CSTO, never", "We will not leave the CSTO", "will never leave CSTO"],
+    [
+        "We will never leave the CSTO, never",
+        "We will never leave, the CSTO",
+        "We will not leave the CSTO",
+        "will never leave CSTO",
+    ],
 )
 def test_every_other_difference_counts(claim):
     needle, _ = fold(clean_claim(claim))
@@ -103,6 +108,8 @@ QUOTATIONS = [
     ('What did Putin mean by "we will never leave the CSTO" and why did he say it then?', None),
     ('Lavrov: "the CSTO"', None),
     ("Lavrov said we will never leave the CSTO", None),
+    ('Explain the context of "we will never leave the CSTO"', None),
+    ('Why did Lavrov say "we will never leave the CSTO"?', None),
 ]
 
 
