@@ -32,7 +32,14 @@ from onrecord.ui.resources import (
     start_embedder,
 )
 from onrecord.ui.session import Exchange, history_for
-from onrecord.ui.sidebar import OVER_TIME_TOPIC, Choices, export_button, sidebar
+from onrecord.ui.sidebar import (
+    CHECK_SPEAKER,
+    CHECK_WORDS,
+    OVER_TIME_TOPIC,
+    Choices,
+    export_button,
+    sidebar,
+)
 from onrecord.ui.status import LLM_HINT, status_line
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -49,6 +56,7 @@ class Pending:
     filters: SearchFilters | None = None
     k: int | None = None
     timeline_topic: str | None = None  # the sidebar's "Over time": a timeline of this topic
+    check: tuple[str, str] | None = None  # the sidebar's "Check a quote": (words, speaker)
 
 
 def state() -> dict:
@@ -86,6 +94,14 @@ def show_timeline() -> None:
     if topic:
         question = f"How has the position on {topic} changed over time?"
         state()["pending"] = Pending(question, timeline_topic=topic)
+
+
+def check_quote() -> None:
+    """The sidebar's "Check a quote" box: a check of the pasted words (shown as asked)."""
+    words = str(st.session_state.get(CHECK_WORDS) or "")
+    speaker = " ".join(str(st.session_state.get(CHECK_SPEAKER) or "").split())
+    shown = " ".join(words.split()) + (f" — {speaker}" if speaker else "")
+    state()["pending"] = Pending(f"Check: {shown}", check=(words, speaker))
 
 
 def save_feedback(exchange_id: str) -> None:
@@ -132,15 +148,21 @@ def answer_new(
     # Imported here: the answer engine pulls in the OpenAI client (~0.6 s), which the first
     # page view does not need.
     from onrecord.ui.asking import ask, make_assistant
+    from onrecord.ui.checking import routed, run
 
     view.user_message(item.question)
     with st.chat_message("assistant"):
         show, slot = view.streaming_slot()
         try:
             embedder = get_embedder(settings)
-            assistant = make_assistant(settings, index.reader, embedder)
-            with st.spinner("Searching the transcripts…"):
-                ask(assistant, item, history, mode, on_text=show)
+            check = routed(item)
+            if check is not None:  # a pasted quotation: checked, not answered
+                with st.spinner("Checking the transcripts…"):
+                    run(item, check, index.reader, settings, embedder)
+            else:
+                assistant = make_assistant(settings, index.reader, embedder)
+                with st.spinner("Searching the transcripts…"):
+                    ask(assistant, item, history, mode, on_text=show)
         except ModelUnavailable as err:
             item.error = str(err)
         except IndexMismatch as err:  # the model now loaded is not the one that built it
@@ -156,9 +178,15 @@ def answer_new(
 
 
 def new_exchange(prompt: str | None, pending: Pending | None, choices: Choices) -> Exchange:
+    from onrecord.ui.checking import check_request
+
     if prompt:
         return Exchange(prompt, choices.filters, choices.k)
     assert pending is not None
+    if pending.check is not None:
+        words, speaker = pending.check
+        request = check_request(words, speaker, choices.filters)
+        return Exchange(pending.question, choices.filters, check_request=request)
     return Exchange(
         pending.question,
         pending.filters or choices.filters,
@@ -175,7 +203,7 @@ def main() -> None:
     exchanges: list[Exchange] = session["exchanges"]
     st.title("OnRecord", anchor=False)
     index = open_index(settings, conversation=bool(exchanges))
-    choices, export_slot = sidebar(index, settings, new_conversation, show_timeline)
+    choices, export_slot = sidebar(index, settings, new_conversation, show_timeline, check_quote)
     if index is not None:
         st.caption(status_line(index.stats, choices.mode, settings.llm.model))
     prompt = st.chat_input(

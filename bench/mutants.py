@@ -1,9 +1,9 @@
-"""Mutation check of the product's promises: each named mutant (``bench/mutant_list.py`` and
-``bench/mutant_list_shape.py``) is one deliberate bug, applied to a scratch copy of this
-checkout; the test files named with it run there, and must fail. Prints a table (mutant,
-files, caught, seconds) and exits non-zero when a mutant survives, when a mutant's snippet is
-not found exactly once in today's code (a stale mutant fails loudly, it never passes), or
-when the named tests fail without any mutant.
+"""Mutation check of the product's promises: each named mutant (``bench/mutant_list.py``,
+``bench/mutant_list_shape.py`` and ``bench/mutant_list_check.py``) is one deliberate bug,
+applied to a scratch copy of this checkout; the test files named with it run there, and must
+fail. Prints a table (mutant, files, caught, seconds) and exits non-zero when a mutant
+survives, when a mutant's snippet is not found exactly once in today's code (a stale mutant
+fails loudly, it never passes), or when the named tests fail without any mutant.
 
     .venv/bin/python bench/mutants.py            # all (23 minutes on two shared cores)
     .venv/bin/python bench/mutants.py --list
@@ -34,10 +34,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.mutant_list import ANSWERS, Mutant
+from bench.mutant_list_check import CHECKS
 from bench.mutant_list_shape import SHAPE, TIMELINES
 
 REPO = Path(__file__).resolve().parent.parent
-MUTANTS = [*ANSWERS, *TIMELINES, *SHAPE]
+MUTANTS = [*ANSWERS, *TIMELINES, *SHAPE, *CHECKS]
 TIMEOUT = 900  # seconds for one mutant's tests
 GIT = ["git", "-c", f"safe.directory={REPO}"]  # a checkout owned by another user is no error
 WHERE = "import onrecord, ingest; print(onrecord.__file__, ingest.__file__)"

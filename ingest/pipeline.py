@@ -19,7 +19,7 @@ from ingest.registry import Entry, Registry, build_registry, entries_of
 from ingest.report import IngestReport
 from ingest.sentence_vectors import embed_missing_sentences
 from onrecord.embeddings import Embedder, load_embedder
-from onrecord.index import layout
+from onrecord.index import layout, turn_words
 from onrecord.index.catalog import Catalog
 from onrecord.index.chroma_server import VectorServerUnavailable
 from onrecord.index.generation_vectors import (
@@ -53,7 +53,8 @@ class _Previous:
     identity: dict | None = None
     hashes: dict[str, str] = field(default_factory=dict)  # doc id -> content hash
     paths: dict[str, str | None] = field(default_factory=dict)  # doc id -> its file
-    backfill: bool = False  # an index from before sentence vectors: add them, changes or not
+    # An index from before sentence vectors or the turn-words table: add them, changes or not.
+    backfill: bool = False
     speakers: list[Entry] = field(default_factory=list)  # named speakers of each transcript
 
 
@@ -132,7 +133,7 @@ def _previous(generation: Path | None, settings: Settings, embedder: Embedder | 
         # An index from before sentence vectors gets them even when no file changed.
         backfill = bool(
             settings.embedding.sentence_vectors and catalog.quotable_without_sentence_vectors()
-        )
+        ) or not turn_words.has_table(catalog.db)
         speakers = [Entry(*row) for row in speaker_entries(catalog)]
         hashes, paths = catalog.content_hashes(), catalog.transcript_paths()
         return _Previous(identity, hashes, paths, backfill, speakers)
@@ -262,6 +263,7 @@ def _finish(
         "built", {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "passages": len(all_passages)}
     )
     catalog.set_meta(SPEAKER_REGISTRY, run.registry.to_json())
+    turn_words.fill(catalog.db)  # every turn's words, for quote checks (no embedding)
     catalog.commit()
     catalog.close()
     return len(all_passages)

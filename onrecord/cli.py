@@ -198,6 +198,26 @@ def _timeline(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from onrecord.check.engine import CheckRequest
+    from onrecord.check.limits import CheckInputError, check_input
+    from onrecord.check.payload import check_dict, check_text
+    from onrecord.check.service import run_check
+    from onrecord.index.open import open_checked_index
+
+    words = sys.stdin.read() if args.words == "-" else args.words
+    if args.since and args.until and args.since > args.until:
+        return _error(f"--since {args.since} is after --until {args.until}", EXIT_USAGE)
+    try:
+        check_input(words, settings.check)  # before the index is opened: bad input is quick
+        request = CheckRequest(words, args.speaker, args.since, args.until)
+        result = run_check(open_checked_index(settings), request, settings)
+    except CheckInputError as err:
+        return _error(str(err), EXIT_USAGE)
+    print(_json(check_dict(result)) if args.json else check_text(result))
+    return EXIT_OK
+
+
 RUNS = {
     "ingest": _ingest,
     "info": _info,
@@ -205,6 +225,7 @@ RUNS = {
     "ask": _ask,
     "eval": _eval,
     "timeline": _timeline,
+    "check": _check,
     "build-deploy-index": _build_deploy_index,
 }
 

@@ -39,7 +39,7 @@ def build_parser(runs: Mapping[str, Callable]) -> argparse.ArgumentParser:
     _add_deploy(commands, runs["build-deploy-index"])
     index = "index folder (default: vectorstore/ or ONRECORD_INDEX_DIR)"
     named = {"ingest": ingest, "info": info, "search": search, "ask": ask, "eval": evaluate}
-    named["timeline"] = timeline
+    named |= {"timeline": timeline, "check": _add_check(commands)}
     as_json = {ingest: "print the report as JSON", evaluate: "print the summary as JSON"}
     for name, sub in named.items():  # each ends with --json and --index
         sub.set_defaults(run=runs[name])
@@ -82,6 +82,16 @@ def _add_timeline(commands: argparse._SubParsersAction) -> argparse.ArgumentPars
     sub.add_argument("--until", type=_iso_date, help="YYYY-MM-DD, inclusive")
     per_event = "quotes per event (default 1)"
     sub.add_argument("--per-event", type=int, default=1, metavar="N", help=per_event)
+    return sub
+
+
+def _add_check(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    about = "whether the transcripts hold these words, said by whom, and the exact words"
+    sub = commands.add_parser("check", help=about)
+    sub.add_argument("words", metavar="WORDS", help="the quotation; - reads it from stdin")
+    sub.add_argument("--speaker", help="who is said to have said it: a name or an office")
+    sub.add_argument("--since", type=_iso_date, help="YYYY-MM-DD, inclusive")
+    sub.add_argument("--until", type=_iso_date, help="YYYY-MM-DD, inclusive")
     return sub
 
 

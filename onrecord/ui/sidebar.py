@@ -35,6 +35,7 @@ def sidebar(
     settings: Settings,
     new_conversation: Callable[[], None],
     show_timeline: Callable[[], None] = lambda: None,
+    check_quote: Callable[[], None] = lambda: None,
 ) -> tuple[Choices, DeltaGenerator]:
     """The sidebar's widgets, and a slot for the export button (filled once the page's
     answer is known, so that the file includes it)."""
@@ -51,6 +52,7 @@ def sidebar(
         if index is not None:
             choices = filter_widgets(index, settings)
             over_time_widgets(show_timeline)
+            check_widgets(check_quote)
         mode_widgets(settings, choices)
     return choices, export_slot
 
@@ -96,6 +98,17 @@ def over_time_widgets(show_timeline: Callable[[], None]) -> None:
     st.button(
         "Show how it moved", key="over-time", icon=":material/timeline:", on_click=show_timeline
     )
+
+
+CHECK_WORDS, CHECK_SPEAKER = "check-words", "check-speaker"
+
+
+def check_widgets(check_quote: Callable[[], None]) -> None:
+    """A box for pasted words and who is said to have said them: the archive's verdict."""
+    st.subheader("Check a quote")
+    st.text_area("Words", key=CHECK_WORDS, placeholder="Paste the quotation", height=90)
+    st.text_input("Said by (optional)", key=CHECK_SPEAKER, placeholder="a name or an office")
+    st.button("Check", key="check-quote", icon=":material/fact_check:", on_click=check_quote)
 
 
 def mode_widgets(settings: Settings, choices: Choices) -> None:

@@ -13,33 +13,15 @@ from onrecord.roles import GENERIC_QUESTION_LABELS
 from onrecord.timeline_export import timeline_csv, timeline_markdown
 from onrecord.types import Answer, Citation
 from onrecord.ui import render
+from onrecord.ui.check_view import check_body
 from onrecord.ui.context import QuoteContext
 from onrecord.ui.export import exchange_markdown
-from onrecord.ui.filters import describe_filters
 from onrecord.ui.session import Exchange
 from onrecord.ui.timeline import picked_citation, timeline_chart, timeline_rows
-from onrecord.ui.why import passage_rows, reading_text, timing_text
+from onrecord.ui.why_panel import why
 
 CLOSEST_PASSAGES = 3
 INTERRUPTED = "Not answered: the page changed while this question was being answered. Ask it again."
-PASSAGE_COLUMNS = ("rank", "cited", "speaker", "date", "relevance", "fused", "dense", "keyword")
-PASSAGE_COLUMNS += ("text",)
-
-
-def passage_columns() -> dict:
-    """Narrow fixed columns (pixels) so the passage text gets the remaining room."""
-    number = st.column_config.NumberColumn
-    return {
-        "rank": number("#", width=36),
-        "cited": st.column_config.CheckboxColumn("cited", width=48),
-        "speaker": st.column_config.TextColumn("speaker", width=130),
-        "date": st.column_config.TextColumn("date", width=88),
-        "relevance": number("relevance", format="%.3f", width=70, help="P(answers): the order"),
-        "fused": number("fused", format="%.4f", width=62, help="Reciprocal-rank fusion"),
-        "dense": number("dense", format="%.2f", width=54, help="Cosine similarity"),
-        "keyword": number("keyword", format="%.1f", width=62, help="BM25"),
-        "text": st.column_config.TextColumn("passage", width="large"),
-    }
 
 
 @dataclass(frozen=True)
@@ -75,6 +57,9 @@ def streaming_slot() -> tuple[Callable[[str], None], st.delta_generator.DeltaGen
 def answer_body(item: Exchange, actions: Actions, last: bool) -> None:
     if item.error:
         st.error(render.escape_markdown(item.error), icon=":material/error:")
+        return
+    if item.check is not None:
+        check_body(item)
         return
     if item.answer is None:
         st.info(INTERRUPTED, icon=":material/pause_circle:")
@@ -244,40 +229,6 @@ def timeline_exports(item: Exchange) -> None:
                 label, data, file_name=f"onrecord-timeline.{ext}", mime=kind,
                 key=f"timeline-{ext}-{item.id}", icon=":material/download:",
             )  # fmt: skip
-
-
-def why(item: Exchange) -> None:
-    answer = item.answer
-    assert answer is not None
-    with st.expander("Why this answer?", icon=":material/manage_search:"):
-        if answer.reading is not None:
-            st.markdown(
-                "**How the question was read:** " + render.inline(reading_text(answer.reading))
-            )
-        st.caption("The search that was run (after follow-up rewriting)")
-        st.code(answer.query, language=None, wrap_lines=True)
-        yours = describe_filters(item.user_filters)
-        st.markdown(
-            "**Your filters:** "
-            + (render.inline("; ".join(yours)) if yours else "none")
-            + "  \n**Read from the question:** "
-            + (render.inline("; ".join(answer.auto_filters)) if answer.auto_filters else "none")
-            + "  \n**Searched with:** "
-            + (render.inline("; ".join(describe_filters(answer.filters))) or "no filter")
-        )
-        st.caption(f"{len(answer.passages)} passages retrieved, best first")
-        if answer.passages:
-            st.dataframe(
-                passage_rows(answer),
-                hide_index=True,
-                width="stretch",
-                column_order=PASSAGE_COLUMNS,
-                column_config=passage_columns(),
-            )
-        st.caption("Timings: " + timing_text(answer.timings))
-        if answer.usage:
-            used = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in answer.usage.items())
-            st.caption(f"LLM tokens: {used}")
 
 
 def action_row(item: Exchange, actions: Actions) -> None:
