@@ -57,12 +57,13 @@ class ChatClient:
             )
         ChatClient.requests_made += 1
 
-    def structured(self, system: str, user: str, schema: type[T], timeout: float) -> T:
+    def structured(self, system: str, user: str, schema: type[T]) -> T:
         """One reply filled into ``schema`` (a pydantic model; JSON schema structured output),
-        within ``timeout`` seconds and without retries. LLMError when it fails or does not fit."""
+        within ``llm.reading_timeout`` and without retries. LLMError when it fails; UnfitReply
+        when it does not fit."""
         self._spend()
         if self._reader is None:
-            self._reader = _chat_model(self.settings, timeout, 0)
+            self._reader = _chat_model(self.settings, self.settings.llm.reading_timeout, 0)
         reader = self._reader.with_structured_output(schema, method="json_schema", include_raw=True)
         try:
             reply = reader.invoke([SystemMessage(system), HumanMessage(user)])

@@ -55,9 +55,8 @@ def model_reading(
         history=history_text(list(history or [])) or "(none)",
         question=question,
     )
-    timeout = chat.settings.llm.reading_timeout
     try:  # an endpoint failure (LLMError) is the caller's: its answer would fail alike
-        reply = chat.structured("You read questions.", prompt, ReadingReply, timeout)
+        reply = chat.structured("You read questions.", prompt, ReadingReply)
         return _checked(reply, rules, facts, given or SearchFilters())
     except (UnfitReply, ValueError) as err:
         warning = f"{err} The question was read by the rules instead."
