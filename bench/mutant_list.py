@@ -195,7 +195,7 @@ GATE_AND_CLAIMS = [
         "onrecord/claims.py",
         "CLAIM_SHARE = 0.75",
         "CLAIM_SHARE = 0.0",
-        ("tests/test_query.py", *ASSISTANT),
+        ASSISTANT,
     ),
 ]
 
