@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -61,15 +62,18 @@ def scripts(n: int, per_session: int = 4) -> list[list[str]]:
     return [[questions[(i + 7 * k) % len(questions)] for k in range(per_session)] for i in range(n)]
 
 
-def converse(url: str, questions: list[str], on_answer=None) -> list[Turn]:
-    """One session asking ``questions`` in turn."""
+def converse(url: str, questions: list[str], on_answer=None, think=None) -> list[Turn]:
+    """One session asking ``questions`` in turn; ``think()`` (if given) is the seconds it
+    waits before each question after the first (a user reads the answer first)."""
     session = AppSession(url)
     try:
         turns = []
-        for question in questions:
+        for n, question in enumerate(questions):
+            if think and n:
+                time.sleep(think())
             turns.append(session.ask(question))
             if on_answer:
-                on_answer()
+                on_answer(turns[-1])
         return turns
     finally:
         session.close()
@@ -80,28 +84,38 @@ def alone(url: str, plans: list[list[str]]) -> dict[tuple[str, ...], list[Turn]]
     return {tuple(plan): converse(url, plan) for plan in plans}
 
 
-def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list, dict]:
+def together(
+    url: str, plans: list[list[str]], ingest: list[str], think: float = 0.0
+) -> tuple[list, dict]:
     """All sessions at once, each asking its conversation again (in a fresh session) until
     it has asked it once wholly after the ingest published; the ingest starts with the first
     answer. Returns each session's conversations (a failed one as the exception it raised)
-    and when the ingest published, in answers done and seconds."""
+    and when the ingest published, in answers done and seconds, with the seconds of the
+    answers that ended while it ran and of those after (an ingest takes a core of its own)."""
     done, lock = [0], threading.Lock()
     first, published = threading.Event(), threading.Event()
+    during: list[float] = []
+    after_ingest: list[float] = []
 
-    def counted() -> None:
+    def counted(turn: Turn) -> None:
         with lock:
             done[0] += 1
+            if first.is_set():
+                (after_ingest if published.is_set() else during).append(turn.seconds)
         first.set()
 
     start = threading.Barrier(len(plans))
 
-    def session(plan: list[str]) -> list:
+    def session(number: int, plan: list[str]) -> list:
+        pauses = random.Random(number)  # the same pauses in every run
         start.wait()
         conversations: list = []
         while True:
             after = published.is_set()
             try:
-                conversations.append(converse(url, plan, counted))
+                conversations.append(
+                    converse(url, plan, counted, lambda: pauses.uniform(0, 2 * think))
+                )
             except Exception as err:  # a failed session is a finding, reported with the others
                 return [*conversations, err]
             if after:
@@ -109,7 +123,7 @@ def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list,
             published.wait(PAUSE)  # a user reads the answer before asking again
 
     with ThreadPoolExecutor(len(plans)) as pool:
-        futures = [pool.submit(session, plan) for plan in plans]
+        futures = [pool.submit(session, n, plan) for n, plan in enumerate(plans)]
         first.wait(timeout=600)
         began = time.monotonic()
         ran = subprocess.run(ingest, capture_output=True, text=True, check=False)
@@ -118,7 +132,11 @@ def together(url: str, plans: list[list[str]], ingest: list[str]) -> tuple[list,
         if ran.returncode != 0:
             raise RuntimeError(f"the ingest failed ({ran.returncode}): {ran.stderr[-2000:]}")
         results = [f.result() for f in futures]
-    return results, timing | {"answers": done[0]}
+    return results, timing | {
+        "answers": done[0],
+        "while_running_p95": percentile(during, 0.95),
+        "after_p95": percentile(after_ingest, 0.95),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -166,7 +184,9 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 4) -> dict:
+def run(
+    sessions: int, index: Path, extra: Path, work: Path, per_session: int = 4, think: float = 0.0
+) -> dict:
     live = work / "index"
     shutil.copytree(index, live, ignore=shutil.ignore_patterns("ingest.lock", "ingest.holder*"))
     corpus = work / "extra"
@@ -177,7 +197,7 @@ def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 
     with streamlit_app(REPO, app_env(live), log_path=log) as (url, process):
         converse(url, plans[0][:1])  # warm: the model and the index are loaded once
         before = alone(url, plans)
-        results, published = together(url, plans, ingest)
+        results, published = together(url, plans, ingest, think)
         after = alone(url, plans)
         memory = peak_rss_mb(process.pid)
     references = {turns[0].status: before for turns in before.values()}
@@ -186,6 +206,7 @@ def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 
     single = [t.seconds for turns in before.values() for t in turns]
     return {
         "sessions": sessions,
+        "think": think,
         "answers": len(seconds),
         "index_states_seen": sorted(
             {t.status for r in results for c in r if isinstance(c, list) for t in c}
@@ -204,13 +225,17 @@ def run(sessions: int, index: Path, extra: Path, work: Path, per_session: int = 
 def report(result: dict) -> str:
     r = result
     lines = [
-        f"sessions {r['sessions']}, answers under load {r['answers']}",
+        f"sessions {r['sessions']}, answers under load {r['answers']}, "
+        f"pause between a session's questions {r['think']:.1f} s on average",
         f"alone: p50 {r['alone_p50']:.2f} s, p95 {r['alone_p95']:.2f} s",
         f"under load: p50 {r['load_p50']:.2f} s, p95 {r['load_p95']:.2f} s "
         f"({r['load_p95'] / max(r['alone_p95'], 1e-9):.1f}x the single-user p95)",
         f"the ingest published a new generation after {r['ingest']['seconds']:.1f} s, "
         f"{r['ingest']['answers_before']} of {r['ingest']['answers']} answers in; "
         f"index states the sessions saw: {len(r['index_states_seen'])}",
+        f"under load, p95 of the answers that ended while the ingest ran "
+        f"{r['ingest']['while_running_p95']:.2f} s, after it {r['ingest']['after_p95']:.2f} s "
+        f"({r['ingest']['after_p95'] / max(r['alone_p95'], 1e-9):.1f}x the single-user p95)",
         f"server peak memory (VmHWM): {r['server_peak_rss_mb']:.0f} MB",
         f"differences: {len(r['differences'])}, errors: {len(r['errors'])}",
         *[f"  difference: {d}" for d in r["differences"][:20]],
@@ -225,10 +250,17 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=4, help="asked in each session")
     parser.add_argument("--index", type=Path, default=REPO / "vectorstore")
     parser.add_argument("--extra", type=Path, default=EXTRA, help="the transcript ingested")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a session waits before its next question (uniform, 0 to twice "
+        "this); 0: each question as soon as the previous answer is drawn",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="onrecord-load-") as work:
-        result = run(args.sessions, args.index, args.extra, Path(work), args.questions)
+        result = run(args.sessions, args.index, args.extra, Path(work), args.questions, args.think)
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
