@@ -56,7 +56,7 @@ def read_speaker(question: str, officials: Mapping[str, int]) -> SpeakerRead | N
     for speaker in (s for s, count in officials.items() if count >= MIN_PASSAGES):
         count, tokens = officials[speaker], speaker.split()
         names = [speaker] + ([tokens[-1]] if len(tokens) > 1 and len(tokens[-1]) >= 4 else [])
-        for name in names:
+        for name in (n for n in names if n in question):  # every pattern below needs it
             if name != speaker and count < SURNAME_SHARE * by_surname.get(name.lower(), 0):
                 continue
             if _named_as_speaker(question, name) and _ties_speech(question, name):
