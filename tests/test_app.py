@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -257,8 +258,14 @@ def test_a_new_ingest_is_picked_up_without_a_restart(monkeypatch, index_copy, em
         encoding="utf-8",
     )
     ingest_paths([extra.parent], make_settings(index_copy), embedder=embedder, progress=False)
-    app.run()
-    assert "8 transcripts" in app.caption[0].value
+    app.run()  # the new generation opens in the background; this run may still show the old
+    assert app.caption[0].value.count("transcripts") == 1 and not app.error
+    for _ in range(60):
+        if "8 transcripts" in app.caption[0].value:
+            break
+        time.sleep(0.5)
+        app.run()
+    assert "8 transcripts" in app.caption[0].value and not app.error
 
 
 # --- modes and the LLM ---------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """What the page loads once per process (``st.cache_resource``): the open index with what
 the page shows about it, and the embedding model; plus the settings, secrets included.
 
-The index is keyed by its published generation, so a finished ingest is picked up on the
-next page run without a restart; the model loads in a background thread once the first
-page is drawn (importing torch takes seconds).
+A finished ingest is picked up without a restart: its generation opens in the background
+while the sessions answer from the one in service (``index_switch.py``). The model loads in
+a background thread once the first page is drawn (importing torch takes seconds).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
 from onrecord.ui.examples import example_questions
 from onrecord.ui.filters import TranscriptChoice, transcript_choices
+from onrecord.ui.index_switch import GenerationSwitch
 from onrecord.ui.render import escape_markdown
 from onrecord.ui.status import secret_overrides
 
@@ -59,10 +60,9 @@ def current_settings() -> Settings:
     return load_settings(**secret_overrides(read_secret))
 
 
-@st.cache_resource(show_spinner="Opening the index…", max_entries=2)
-def get_index(index_dir: str, generation: str, model: str) -> IndexView:
-    """One reader per published generation (``generation`` is part of the cache key),
-    opened only after a child process has read it safely."""
+def open_view(index_dir: str, model: str) -> IndexView:
+    """The published generation's reader and what the page shows about it, opened only after
+    a child process has read it safely."""
     reader = open_checked_index(
         load_settings(index_dir=Path(index_dir), embedding={"model": model})
     )
@@ -73,6 +73,21 @@ def get_index(index_dir: str, generation: str, model: str) -> IndexView:
         transcript_choices(reader.catalog, reader.docs),
         example_questions(reader.catalog.all_passages(), stats["speakers"]),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def index_switch(index_dir: str, model: str) -> GenerationSwitch[IndexView]:
+    """One per index folder and model for the whole process: every session answers from the
+    generation in service while a newer one opens (``onrecord/ui/index_switch.py``)."""
+    return GenerationSwitch(lambda generation: open_view(index_dir, model))
+
+
+def get_index(settings: Settings, generation: str) -> IndexView:
+    switch = index_switch(str(settings.index_dir), settings.embedding.model)
+    if switch.serving() is not None:
+        return switch.view(generation)
+    with st.spinner("Opening the index…"):
+        return switch.view(generation)
 
 
 def install_deploy_index(settings: Settings) -> bool:
@@ -108,7 +123,7 @@ def open_index(settings: Settings, conversation: bool) -> IndexView | None:
     try:
         if generation is None:
             raise IndexUnavailable(f"no index at {settings.index_dir}")
-        index = get_index(str(settings.index_dir), generation.name, settings.embedding.model)
+        index = get_index(settings, generation.name)
     except IndexUnavailable:
         index = None
     except IndexMismatch as err:
