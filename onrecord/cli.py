@@ -67,6 +67,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if not args.rebuild:  # the run starts from a copy of the published index: it must be readable
         probe_current(settings)
+    if settings.ingest.niceness and hasattr(os, "nice"):  # batch work: answers come first
+        os.nice(settings.ingest.niceness)
     report = ingest_paths(
         args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )

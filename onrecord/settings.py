@@ -66,6 +66,13 @@ class IngestSettings(BaseModel):
         description="Seconds an ingest waits for another ingest of the same index to finish "
         "(`--wait`); 0: exit at once with code 3, naming the one that holds the index.",
     )
+    niceness: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="`onrecord ingest` lowers its CPU priority by this much (os.nice), so an "
+        "app answering on the same machine comes first; 0 keeps the priority it was given.",
+    )
 
 
 class SearchSettings(BaseModel):
