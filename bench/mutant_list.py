@@ -264,6 +264,20 @@ RANKING = [
         ("tests/test_shared_reader.py",),
     ),
     Mutant(
+        "index-switch-waits-for-a-new-generation",
+        "onrecord/ui/index_switch.py",
+        "            if self._serving is None or self._serving[0] == generation:",
+        "            if True:",
+        ("tests/test_index_switch.py",),
+    ),
+    Mutant(
+        "ingest-keeps-its-priority",
+        "onrecord/cli.py",
+        "        os.nice(settings.ingest.niceness)",
+        "        pass",
+        ("tests/test_ingest_priority.py",),
+    ),
+    Mutant(
         "quotes-unlikely-passages-kept",
         "onrecord/quotes_answer.py",
         "    return [h for h in candidates if (h.relevance or 0.0) >= RELEVANCE_SHARE * top]",
