@@ -13,7 +13,7 @@ What it does, on a copy of the index (``--index``, default ``vectorstore``; ``ma
    the first answer, ``onrecord ingest`` starts adding one transcript (``--extra``) to the
    index, and publishes a new generation, which the app picks up on its next page runs; each
    session asks its conversation again, in a fresh session, after a pause of up to ``PAUSE``
-   seconds, until it has asked it once wholly after the publication (so every session sees
+   seconds, until it has asked it once wholly on the new generation (so every session sees
    both generations);
 4. alone again, on the new generation.
 An answer is compared, element by element as the page drew it (text, cards, quotes, the
@@ -52,6 +52,7 @@ QUESTIONS = REPO / "data" / "questions" / "sample.jsonl"
 EXTRA = REPO / "tests" / "data" / "generic" / "lavrov_cst_excerpt.txt"
 LOG_PROBLEMS = ("Traceback", "Error", "ERROR", "Exception")
 PAUSE = 2.0  # seconds a session waits before asking its conversation again
+SWITCH_WAIT = 120.0  # seconds after the publication a session asks for the new generation
 
 
 def scripts(n: int, per_session: int = 4) -> list[list[str]]:
@@ -88,13 +89,15 @@ def together(
     url: str, plans: list[list[str]], ingest: list[str], think: float = 0.0
 ) -> tuple[list, dict]:
     """All sessions at once, each asking its conversation again (in a fresh session) until
-    it has asked it once wholly after the ingest published; the ingest starts with the first
-    answer. Returns each session's conversations (a failed one as the exception it raised)
-    and when the ingest published, in answers done and seconds, with the seconds of the
-    answers that ended while it ran and of those after (an ingest takes a core of its own)."""
+    it has asked it once wholly on the generation the ingest published; the ingest starts
+    with the first answer. Returns each session's conversations (a failed one as the
+    exception it raised) and when the ingest published, in answers done and seconds, with the
+    seconds of the answers that ended while it ran and of those after (an ingest takes a core
+    of its own)."""
     done, lock = [0], threading.Lock()
     first, published = threading.Event(), threading.Event()
     during: list[float] = []
+    published_at = [0.0]
     after_ingest: list[float] = []
 
     def counted(turn: Turn) -> None:
@@ -113,12 +116,14 @@ def together(
         while True:
             after = published.is_set()
             try:
-                conversations.append(
-                    converse(url, plan, counted, lambda: pauses.uniform(0, 2 * think))
-                )
+                turns = converse(url, plan, counted, lambda: pauses.uniform(0, 2 * think))
             except Exception as err:  # a failed session is a finding, reported with the others
                 return [*conversations, err]
-            if after:
+            conversations.append(turns)
+            # Done once a conversation ran wholly on the new generation (the app opens it in
+            # the background, so the first runs after the publication may still read the old).
+            newer = turns[0].status != conversations[0][0].status
+            if after and (newer or time.monotonic() > published_at[0] + SWITCH_WAIT):
                 return conversations
             published.wait(PAUSE)  # a user reads the answer before asking again
 
@@ -128,6 +133,7 @@ def together(
         began = time.monotonic()
         ran = subprocess.run(ingest, capture_output=True, text=True, check=False)
         timing = {"seconds": time.monotonic() - began, "answers_before": done[0]}
+        published_at[0] = time.monotonic()
         published.set()
         if ran.returncode != 0:
             raise RuntimeError(f"the ingest failed ({ran.returncode}): {ran.stderr[-2000:]}")

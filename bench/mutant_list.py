@@ -266,7 +266,7 @@ RANKING = [
     Mutant(
         "index-switch-waits-for-a-new-generation",
         "onrecord/ui/index_switch.py",
-        "            if self._serving is None or self._serving[0] == generation:",
+        "            if serving is None or serving[0] == generation:",
         "            if True:",
         ("tests/test_index_switch.py",),
     ),

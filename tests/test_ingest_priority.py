@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -37,8 +39,10 @@ def test_an_ingest_runs_below_the_priority_it_was_started_with(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(REPO / "tests" / "data" / "generic" / "lavrov_cst_excerpt.txt", corpus)
-    start = os.nice(0)
-    assert start + 10 in niceness_while_ingesting(corpus, tmp_path / "index")
+    start = os.nice(0)  # the suite may itself run at a lower priority
+    if start >= 19:
+        pytest.skip("already at the lowest priority: nothing to lower")
+    assert min(19, start + 10) in niceness_while_ingesting(corpus, tmp_path / "index")
     assert niceness_while_ingesting(corpus, tmp_path / "kept", ONRECORD_INGEST__NICENESS="0") == {
         start
     }

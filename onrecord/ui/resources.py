@@ -83,11 +83,21 @@ def index_switch(index_dir: str, model: str) -> GenerationSwitch[IndexView]:
 
 
 def get_index(settings: Settings, generation: str) -> IndexView:
+    """The view to answer from; a newer generation that could not be opened is said."""
     switch = index_switch(str(settings.index_dir), settings.embedding.model)
-    if switch.serving() is not None:
-        return switch.view(generation)
-    with st.spinner("Opening the index…"):
-        return switch.view(generation)
+    if switch.serving() is None:
+        with st.spinner("Opening the index…"):
+            return switch.view(generation)
+    view = switch.view(generation)
+    if (failure := switch.failure(generation)) is not None:
+        log.warning("index generation %s not opened: %s", generation, failure)
+        st.warning(
+            f"The newest index is unavailable ({escape_markdown(str(failure))}); answers come "
+            f"from the previous one ({view.stats['transcripts']:,} transcripts) until it can "
+            "be opened.",
+            icon=":material/history:",
+        )
+    return view
 
 
 def install_deploy_index(settings: Settings) -> bool:
