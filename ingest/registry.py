@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
+from ingest.formats import PODIUM_FORMATS
 from ingest.speakers import is_role_label
 from onrecord.names import spoken_name
 from onrecord.types import Role, Transcript
@@ -53,15 +54,25 @@ class Registry:
     by_doc: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc id, name) -> person
     people: dict[str, dict] = field(default_factory=dict)
     hosts: dict[str, set[str]] = field(default_factory=dict)  # person -> titles they moderate
+    officials: dict[str, set[str]] = field(default_factory=dict)  # source -> its officials
 
     def person(self, doc_id: str, name: str) -> str:
         return self.by_doc.get((doc_id, name), name)
 
-    def role(self, person: str, role: Role, title: str) -> Role:
-        """A journalist's turn is a moderator's where the same person moderates events of the
-        same title elsewhere (the Direct Line's hosts, whichever spelling or label they had)."""
-        if role is Role.JOURNALIST and title in self.hosts.get(person, set()):
+    def role(self, person: str, role: Role, title: str, source: str = "") -> Role:
+        """The role of ``person``'s turn given the archive. A journalist's or participant's
+        turn is a moderator's where the same person moderates events of the same title
+        elsewhere (the Direct Line's hosts, whichever spelling or label they had); only the
+        same title: a forum's moderator who interviews someone is the press there (Megyn
+        Kelly). On podium pages a speaker the page gave no office (``other``) is an official
+        where another page of the source gives them one (``DR. JHA`` at a briefing that does
+        not introduce him); elsewhere a participant stays one (Alexei Kudrin asking at a
+        Direct Line, a minister years before)."""
+        if role in (Role.JOURNALIST, Role.OTHER) and title in self.hosts.get(person, set()):
             return Role.MODERATOR
+        on_podium = source in PODIUM_FORMATS
+        if role is Role.OTHER and on_podium and person in self.officials.get(source, set()):
+            return Role.OFFICIAL
         return role
 
     def aliases(self) -> dict[str, str]:
@@ -99,6 +110,8 @@ def build_registry(entries: list[Entry]) -> Registry:
         info["turns"] += entry.turns
         if entry.role == Role.MODERATOR.value and entry.title:
             registry.hosts.setdefault(person, set()).add(entry.title)
+        if entry.role == Role.OFFICIAL.value and _is_person(person):
+            registry.officials.setdefault(entry.source, set()).add(person)
     for person, info in registry.people.items():
         info["transcripts"] = len({d for (d, _), p in registry.by_doc.items() if p == person})
     return registry
@@ -115,10 +128,14 @@ def _typos_within_transcripts(entries: list[Entry]) -> dict[tuple[str, str], str
             better = [
                 other
                 for other, n in names.most_common()
-                if other != name and n >= turns and _misspelt(name, other)
+                if (n, name) > (turns, other) and _misspelt(name, other)
             ]
             if better:
                 found[doc_id, name] = better[0]
+    for (doc_id, name), target in found.items():  # ``Kleimyonov`` -> ``Kleimenov`` -> ``Kleymenov``
+        while (doc_id, target) in found:
+            target = found[doc_id, target]
+        found[doc_id, name] = target
     return found
 
 
@@ -226,7 +243,7 @@ def resolve(transcript: Transcript, registry: Registry) -> Transcript:
     for turn in transcript.turns:
         if turn.speaker:
             person = registry.person(transcript.doc_id, turn.speaker)
-            role = registry.role(person, turn.role, transcript.title)
+            role = registry.role(person, turn.role, transcript.title, transcript.source)
             turn = replace(turn, speaker=person, role=role)
         turns.append(turn)
     return replace(transcript, turns=turns)

@@ -91,12 +91,43 @@ def test_who_asks_at_a_direct_line_is_a_participant_not_the_press():
     assert roles(line, "Maria Sittel") == {Role.MODERATOR}
 
 
+def test_a_direct_line_host_hosts_it_under_every_spelling_and_every_year():
+    both = resolved([LINE_2013, LINE_2018])
+    for transcript in both.values():
+        mine = [t for t in transcript.turns if t.label.lower().startswith("kirill kle")]
+        assert len(mine) >= 5 and {t.speaker for t in mine} == {"Kirill Kleymenov"}
+        assert {t.role for t in mine} == {Role.MODERATOR}, transcript.doc_id
+
+
+def test_a_participant_stays_one_where_he_held_an_office_years_before():
+    """Alexei Kudrin chairs the Accounts Chamber in one transcript (an official) and asks at
+    the 2013 Direct Line in another (a participant): the evidence does not agree, each
+    transcript keeps its own."""
+    both = resolved([LINE_2013, ACCOUNTS])
+    assert roles(both[ACCOUNTS.stem], "Alexei Kudrin") == {Role.OFFICIAL}
+    assert roles(both[LINE_2013.stem], "Alexei Kudrin") == {Role.OTHER}
+
+
+def test_a_forum_moderator_is_the_press_when_she_interviews():
+    both = resolved([FORUM, NBC])
+    assert roles(both[FORUM.stem], "Megyn Kelly") == {Role.MODERATOR}
+    assert roles(both[NBC.stem], "Megyn Kelly") == {Role.JOURNALIST}
+
+
 def test_podium_guests_no_page_gives_an_office_are_not_officials():
     warriors = resolved([WARRIORS, JHA_NAMED])[WARRIORS.stem]
     assert roles(warriors, "Kerr") == roles(warriors, "Stephen Curry") == {Role.OTHER}
     assert roles(warriors, "Karine Jean-Pierre") == {Role.OFFICIAL}
     speaker, role = role_of_words(warriors, "On behalf of the Warriors, I want to thank")
     assert (speaker, role) == ("Kerr", Role.OTHER)
+
+
+def test_an_official_the_page_does_not_introduce_is_one_where_another_page_does():
+    assert roles(parse(JHA_UNNAMED), "Jha") == {Role.OTHER}  # the page alone cannot tell
+    both = resolved([JHA_UNNAMED, JHA_NAMED])
+    assert roles(both[JHA_NAMED.stem], "Ashish Jha") == {Role.OFFICIAL}
+    assert roles(both[JHA_UNNAMED.stem], "Ashish Jha") == {Role.OFFICIAL}
+    assert roles(both[JHA_UNNAMED.stem], "Feldman") == {Role.OTHER}  # an intern saying goodbye
 
 
 def test_a_page_by_officials_it_does_not_name_keeps_them_officials():
