@@ -12,10 +12,13 @@ person one name:
    (``Sergei``/``Sergey``, ``Vladmir``/``Vladimir``, ``Jen``/``Jennifer``, ``M.``/``Margarita``,
    ``Vivek H.``/``Vivek``) are one person, named as most turns name them;
 3. a surname alone (``Zients``) is the full name when the archive holds exactly one official
-   of that source with that surname (``Jeff Zients``); otherwise it stays as written.
+   of that source with that surname (``Jeff Zients``); otherwise it stays as written;
+4. an office label (``The President``) is the person who held the office on the page's date,
+   as the source's titles name him (``Remarks by President Biden …``: ``ingest/office_holders.py``),
+   then named as step 3 names that surname.
 
 Role labels (``Question``, ``Moderator``, ``Senior Administration Official``) are not people
-and only go through step 1.
+and only go through step 1 (and office labels through step 4).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ingest.formats import PODIUM_FORMATS
+from ingest.office_holders import Page, office_of, resolve_offices
 from ingest.speakers import is_role_label
 from onrecord.names import spoken_name
 from onrecord.types import Role, Transcript
@@ -45,6 +49,7 @@ class Entry:
     role: str
     turns: int
     title: str = ""  # of the transcript
+    date: str | None = ""  # of the transcript, ISO
 
 
 @dataclass
@@ -88,7 +93,9 @@ class Registry:
 def entries_of(transcript: Transcript) -> list[Entry]:
     counts = Counter((t.speaker, t.role.value) for t in transcript.turns if t.speaker)
     return [
-        Entry(transcript.source, transcript.doc_id, name, role, n, transcript.title)
+        Entry(
+            transcript.source, transcript.doc_id, name, role, n, transcript.title, transcript.date
+        )
         for (name, role), n in counts.items()
     ]
 
@@ -98,9 +105,12 @@ def build_registry(entries: list[Entry]) -> Registry:
     typos = _typos_within_transcripts(entries)
     fixed = [replace(e, name=typos.get((e.doc_id, e.name), e.name)) for e in entries]
     people = _people(fixed)
+    offices = _office_holders(fixed, people)
     registry = Registry()
     for entry, original in zip(fixed, entries, strict=True):
-        person = people.get((entry.source, entry.name), entry.name)
+        person = offices.get((entry.doc_id, entry.name)) or people.get(
+            (entry.source, entry.name), entry.name
+        )
         registry.by_doc[entry.doc_id, original.name] = person
         info = registry.people.setdefault(
             person, {"aliases": {}, "roles": {}, "transcripts": 0, "turns": 0}
@@ -173,6 +183,20 @@ def _people(entries: list[Entry]) -> dict[tuple[str, str], str]:
         if len(full) == 1:
             found[e.source, e.name] = full.pop()
     return found
+
+
+def _office_holders(
+    entries: list[Entry], people: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], str]:
+    """(doc id, office label) -> person (step 4): per transcript, since the holder depends on
+    the page's date; the name its titles give (a surname) as step 3 names it."""
+    pages = {e.doc_id: Page(e.source, e.doc_id, e.title, e.date or "") for e in entries}
+    rows = [(e.doc_id, e.name, e.turns) for e in entries if office_of(e.name)]
+    source = {e.doc_id: e.source for e in entries}
+    return {
+        (doc_id, label): people.get((source[doc_id], name), name)
+        for (doc_id, label), name in resolve_offices(list(pages.values()), rows).items()
+    }
 
 
 def _is_person(name: str) -> bool:
