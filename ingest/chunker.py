@@ -8,8 +8,9 @@ own: their words are only ever context, so they can never be cited as an officia
 
 An official who answers a moderator or a participant (Lukyanov at the Valdai Club, a
 caller or a studio guest at a Direct Line) answers their words: where no journalist spoke
-since the official's last turn, the turns of others since then are the question, from the
-participant a moderator handed the floor to (they stay passages of their own too).
+since the official's last turn, the turns of others since then are the question of that
+turn, from the participant a moderator handed the floor to (they stay passages of their own
+too); an official who speaks next answers what the one before answered.
 
 Two things real briefings do that the context must survive (measured on the dev set):
 reporters get interrupted ("Q: Did the President— / MS. PSAKI: Yeah. / Q: —approve it?"), so
@@ -53,15 +54,16 @@ def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Pa
         if asking and _interjection(turns, i):
             continue
         asking = False
+        answered = question
         if turn.role is not Role.OFFICIAL:
             introduced = i > 0 and turn.role is Role.OTHER and turns[i - 1].role is Role.MODERATOR
             others = (others[0] if others and not introduced else turn.start, turn.end)
         else:
             if others and not asked:  # answering a moderator or a participant, not the press
-                question = others
+                answered = others
             others, asked = None, False
         for start, end in _pieces(transcript.text, turn, settings):
-            context = _context(turns, i, question, start, end)
+            context = _context(turns, i, answered, start, end)
             office = offices.get(turn.speaker, "")
             passages.append(_passage(transcript, turn, office, context, start, end, settings, seen))
     return passages
