@@ -60,6 +60,7 @@ class Registry:
     people: dict[str, dict] = field(default_factory=dict)
     hosts: dict[str, set[str]] = field(default_factory=dict)  # person -> titles they moderate
     officials: dict[str, set[str]] = field(default_factory=dict)  # source -> its officials
+    spelt: dict[tuple[str, str], Role] = field(default_factory=dict)  # misspelt name's role
 
     def person(self, doc_id: str, name: str) -> str:
         return self.by_doc.get((doc_id, name), name)
@@ -106,7 +107,7 @@ def build_registry(entries: list[Entry]) -> Registry:
     fixed = [replace(e, name=typos.get((e.doc_id, e.name), e.name)) for e in entries]
     people = _people(fixed)
     offices = _office_holders(fixed, people)
-    registry = Registry()
+    registry = Registry(spelt=_spelt_roles(entries, typos))
     for entry, original in zip(fixed, entries, strict=True):
         person = offices.get((entry.doc_id, entry.name)) or people.get(
             (entry.source, entry.name), entry.name
@@ -125,6 +126,20 @@ def build_registry(entries: list[Entry]) -> Registry:
     for person, info in registry.people.items():
         info["transcripts"] = len({d for (d, _), p in registry.by_doc.items() if p == person})
     return registry
+
+
+def _spelt_roles(entries: list[Entry], typos: dict[tuple[str, str], str]) -> dict:
+    """(doc id, misspelt name) -> the role the transcript gives the name it misspells (most
+    turns): one person, one role in a transcript (``WHITE HOUSE OFFICIA``, ``Fydor
+    Lukyanov``)."""
+    roles: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for e in entries:
+        roles[e.doc_id, e.name][e.role] += e.turns
+    return {
+        (doc_id, name): Role(roles[doc_id, target].most_common(1)[0][0])
+        for (doc_id, name), target in typos.items()
+        if roles.get((doc_id, target))
+    }
 
 
 def _typos_within_transcripts(entries: list[Entry]) -> dict[tuple[str, str], str]:
@@ -267,7 +282,8 @@ def resolve(transcript: Transcript, registry: Registry) -> Transcript:
     for turn in transcript.turns:
         if turn.speaker:
             person = registry.person(transcript.doc_id, turn.speaker)
-            role = registry.role(person, turn.role, transcript.title, transcript.source)
+            role = registry.spelt.get((transcript.doc_id, turn.speaker), turn.role)
+            role = registry.role(person, role, transcript.title, transcript.source)
             turn = replace(turn, speaker=person, role=role)
         turns.append(turn)
     return replace(transcript, turns=turns)

@@ -100,7 +100,7 @@ def test_the_audit_finds_no_missed_or_invented_speaker_in_the_bundled_transcript
     audit = Audit()
     roots = [SAMPLE, ATTRIBUTION / "kremlin", ATTRIBUTION / "whitehouse"]
     run(roots, audit)
-    assert sum(audit.transcripts.values()) == 44 + 27
+    assert sum(audit.transcripts.values()) == 44 + 28
     assert sum(audit.labels.values()) > 1800
     assert not audit.examples, audit.examples
 

@@ -134,3 +134,15 @@ def test_a_page_by_officials_it_does_not_name_keeps_them_officials():
     team = parse(COVID_TEAM)
     for official in ("Fauci", "Walensky", "Jha"):
         assert roles(team, official) == {Role.OFFICIAL}, official
+
+
+def test_a_misspelt_label_keeps_the_role_the_transcript_gives_the_name():
+    """``WHITE HOUSE OFFICIA:`` once among eight ``WHITE HOUSE OFFICIAL:`` turns: the page alone
+    finds no office in the cut-off label; the registry makes it the same speaker, so the same
+    role."""
+    call = next(WH.glob("wh_2023-05-28-*.txt"))
+    alone = [t for t in parse(call).turns if t.label.strip() == "WHITE HOUSE OFFICIA"]
+    assert len(alone) == 1 and alone[0].role is Role.OTHER
+    page = resolved([call])[call.stem]
+    typo = [t for t in page.turns if t.label.strip() == "WHITE HOUSE OFFICIA"]
+    assert [(t.speaker, t.role) for t in typo] == [("White House Official", Role.OFFICIAL)]
