@@ -6,30 +6,19 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
-from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
-from ingest.registry import Entry, build_registry, entries_of, resolve
+from ingest.registry import Entry, build_registry
 from onrecord.index.reader import IndexReader
-from onrecord.types import Role, SearchFilters, Transcript
+from onrecord.types import Role, SearchFilters
 from tests.conftest import ATTRIBUTION, make_settings
 from tests.support.cli import onrecord
+from tests.support.parsed import parse, resolved
 
 WH = ATTRIBUTION / "whitehouse"
 ZIENTS_ONLY = next(WH.glob("wh_2021-11-01-*.txt"))  # MR. ZIENTS, never "Jeff Zients"
 JEFF_ZIENTS = next(WH.glob("wh_2021-08-02-*.txt"))  # MR. ZIENTS, spelt out in the text
 BUTTIGIEG = next(WH.glob("wh_2024-03-27-*.txt"))  # one SECRETARY BUTTITGIEG among many
-
-
-def parse(path: Path) -> Transcript:
-    return parse_transcript(path.stem, path.read_text(encoding="utf-8"))
-
-
-def resolved(paths: list[Path]) -> dict[str, Transcript]:
-    transcripts = [parse(p) for p in paths]
-    registry = build_registry([e for t in transcripts for e in entries_of(t)])
-    return {t.doc_id: resolve(t, registry) for t in transcripts}
 
 
 def test_a_surname_alone_becomes_the_one_official_of_that_source_with_it():

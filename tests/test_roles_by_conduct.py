@@ -6,13 +6,10 @@ person across transcripts where the evidence agrees (``ingest/registry.py``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ingest.formats import parse_transcript
-from ingest.registry import build_registry, entries_of, resolve
 from ingest.speakers import assign_roles, speaker_stats
 from onrecord.types import Role, Transcript
 from tests.conftest import ATTRIBUTION
+from tests.support.parsed import parse, resolved
 
 KREMLIN = ATTRIBUTION / "kremlin"
 WH = ATTRIBUTION / "whitehouse"
@@ -28,16 +25,6 @@ JHA_NAMED = next(
     WH.glob("wh_2022-10-11-*.txt")
 )  # "… and Covid-19 Response Coordinator Dr. Ashish Jha"
 COVID_TEAM = next(WH.glob("wh_2022-07-12-*.txt"))  # "by … Public Health Officials"
-
-
-def parse(path: Path) -> Transcript:
-    return parse_transcript(path.stem, path.read_text(encoding="utf-8"))
-
-
-def resolved(paths: list[Path]) -> dict[str, Transcript]:
-    transcripts = [parse(p) for p in paths]
-    registry = build_registry([e for t in transcripts for e in entries_of(t)])
-    return {t.doc_id: resolve(t, registry) for t in transcripts}
 
 
 def roles(transcript: Transcript, speaker: str) -> set[Role]:
