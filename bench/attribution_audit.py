@@ -8,7 +8,8 @@ without a title and a description (``Sergei Mironov, Leader of …:``, ``Preside
 Vladimir Putin:``) followed by speech. Then, per transcript, it compares that with the
 parser's turns and counts three kinds of flag:
 
-* ``missed``: a label line where no parsed turn starts, so its words go to the speaker before;
+* ``missed``: a label line where no turn starts: its words go to the speaker before (not a
+  press label in a reporter's turn, whose words stay the press's);
 * ``invented``: a parsed turn whose label is not a person's name or a role (a phrase such as
   ``Besides, look at the totals:`` made into a speaker);
 * ``role``: a turn whose role disagrees with its label (a ``Q`` or ``Question`` turn that is
@@ -16,9 +17,8 @@ parser's turns and counts three kinds of flag:
 
     .venv/bin/python bench/attribution_audit.py [PATH ...] [--examples N]
 
-Prints a Markdown table (one row per corpus path, then the total), the examples of each kind
-and the files that did not parse, and the command line.
-"""
+Prints a Markdown table (one row per corpus path, then the total), the examples of each kind,
+the files that did not parse and the command line."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == _HERE:
 from ingest.discover import discover  # noqa: E402
 from ingest.file_text import UnreadableFile, read_transcript_file  # noqa: E402
 from ingest.formats import UnparseableTranscript, parse_transcript  # noqa: E402
-from onrecord.types import Role, Transcript  # noqa: E402
+from onrecord.types import Role, Transcript, Turn  # noqa: E402
 
 DEFAULT_PATHS = ("../shared/corpus", "data/sample")
 _SP = "[ \t\u00a0]"
@@ -207,11 +207,11 @@ KINDS = ("missed", "invented", "role")
 def audit_transcript(transcript: Transcript, lines: list[LabelLine]) -> list[tuple[str, str]]:
     """(kind, example) for each disagreement between the raw labels and the parsed turns."""
     text, doc = transcript.text, transcript.doc_id
-    line_of = [text.rfind("\n", 0, t.start) + 1 for t in transcript.turns]
+    starts = {text.rfind("\n", 0, t.start) + 1 for t in transcript.turns}
     flags: list[tuple[str, str]] = []
-    starts = set(line_of)
-    for line in lines:
-        if line.start not in starts and not _inside_a_label(line, transcript):
+    for before, line in zip([None, *lines], lines, strict=False):
+        missed = line.start not in starts and not _inside_a_label(line, transcript)
+        if missed and not _same_press_voice(before, line, transcript):
             words = text[line.start : line.end][:100]
             flags.append(("missed", f"{doc}: {words!r} (read as {_speaker_at(transcript, line)})"))
     for turn in transcript.turns:
@@ -224,14 +224,26 @@ def audit_transcript(transcript: Transcript, lines: list[LabelLine]) -> list[tup
     return flags
 
 
+def _same_press_voice(before: LabelLine | None, line: LabelLine, transcript: Transcript) -> bool:
+    """``Question: Have you…`` in a ``Q`` turn: a reporter reads out their question; the
+    words stay the press's, where the label would put them too."""
+    press = [x and x.label.split()[0].lower().strip(".,:()") in PRESS_WORDS for x in (before, line)]
+    turn = _turn_at(transcript, line)
+    return press == [True, True] and turn is not None and turn.role is Role.JOURNALIST
+
+
 def _inside_a_label(line: LabelLine, transcript: Transcript) -> bool:
     """A label line whose turn starts later on the same line (a glued label was split off)."""
     return any(line.start <= t.start <= line.end for t in transcript.turns)
 
 
 def _speaker_at(transcript: Transcript, line: LabelLine) -> str:
-    before = [t for t in transcript.turns if t.start <= line.start]
-    return f"{before[-1].speaker} ({before[-1].role.value})" if before else "no turn"
+    turn = _turn_at(transcript, line)
+    return f"{turn.speaker} ({turn.role.value})" if turn else "no turn"
+
+
+def _turn_at(transcript: Transcript, line: LabelLine) -> Turn | None:
+    return next((t for t in reversed(transcript.turns) if t.start <= line.start), None)
 
 
 def _role_disagrees(label: str, role: Role) -> bool:
@@ -264,12 +276,9 @@ def run(paths: list[Path], audit: Audit) -> None:
 def table(audit: Audit, paths: list[Path]) -> str:
     rows = ["| corpus | transcripts | label lines | missed | invented | role |", "|---" * 6 + "|"]
     for root in [str(p) for p in paths] + ["total"]:
-        if root == "total":
-            counts = [sum(audit.transcripts.values()), sum(audit.labels.values())]
-            counts += [sum(n for (_, k), n in audit.flags.items() if k == kind) for kind in KINDS]
-        else:
-            counts = [audit.transcripts[root], audit.labels[root]]
-            counts += [audit.flags[root, kind] for kind in KINDS]
+        roots = [str(p) for p in paths] if root == "total" else [root]
+        counts = [sum(audit.transcripts[r] for r in roots), sum(audit.labels[r] for r in roots)]
+        counts += [sum(audit.flags[r, kind] for r in roots) for kind in KINDS]
         rows.append(f"| {root} | " + " | ".join(f"{n:,}" for n in counts) + " |")
     return "\n".join(rows)
 

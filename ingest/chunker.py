@@ -6,6 +6,12 @@ as the answer). Long turns are split on sentence boundaries into pieces near
 ``target_chars``; each piece carries the context. Journalist turns are not passages of their
 own: their words are only ever context, so they can never be cited as an official's.
 
+An official who answers a moderator or a participant (Lukyanov at the Valdai Club, a
+caller or a studio guest at a Direct Line) answers their words: where no journalist spoke
+since the official's last turn, the turns of others since then are the question of that
+turn, from the participant a moderator handed the floor to (they stay passages of their own
+too); an official who speaks next answers what the one before answered.
+
 Two things real briefings do that the context must survive (measured on the dev set):
 reporters get interrupted ("Q: Did the President— / MS. PSAKI: Yeah. / Q: —approve it?"), so
 a question is all reporter text since the last substantial answer; and rapid exchanges leave
@@ -35,19 +41,29 @@ def chunk_transcript(transcript: Transcript, settings: ChunkSettings) -> list[Pa
     passages: list[Passage] = []
     question: tuple[int, int] | None = None  # span of the current question
     asking = False  # inside a (possibly interrupted) run of reporter turns
+    asked = False  # the press asked since the last official's turn
+    others: tuple[int, int] | None = None  # moderators' and participants' turns since then
     seen: dict[str, int] = {}
     offices = speaker_offices(transcript)
     turns = transcript.turns
     for i, turn in enumerate(turns):
         if turn.role is Role.JOURNALIST:
             question = (question[0], turn.end) if asking and question else (turn.start, turn.end)
-            asking = True
+            asking = asked = True
             continue
         if asking and _interjection(turns, i):
             continue
         asking = False
+        answered = question
+        if turn.role is not Role.OFFICIAL:
+            introduced = i > 0 and turn.role is Role.OTHER and turns[i - 1].role is Role.MODERATOR
+            others = (others[0] if others and not introduced else turn.start, turn.end)
+        else:
+            if others and not asked:  # answering a moderator or a participant, not the press
+                answered = others
+            others, asked = None, False
         for start, end in _pieces(transcript.text, turn, settings):
-            context = _context(turns, i, question, start, end)
+            context = _context(turns, i, answered, start, end)
             office = offices.get(turn.speaker, "")
             passages.append(_passage(transcript, turn, office, context, start, end, settings, seen))
     return passages

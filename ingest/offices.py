@@ -18,7 +18,9 @@ another speaker's name, a lower-case word or punctuation.
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from ingest.speakers import is_role_label
 from onrecord.names import HONORIFICS, TITLE_WORDS, clean_label, label_head
 from onrecord.types import Role, Transcript
 
@@ -29,6 +31,12 @@ LEAD_CHARS = 1500  # how much of the text before the first turn is read for offi
 OFFICE_WORDS = TITLE_WORDS | {
     "ceo", "chairwoman", "commissioner", "general", "inspector", "manager", "managing",
     "minister", "ombudsman", "premier", "rector", "surgeon", "treasurer", "czar", "tsar",
+}  # fmt: skip
+# Posts outside government, which do not make a podium guest an official (``NBA Head Coach``,
+# ``Lucasfilm Producer``, ``CNN Anchor``).
+PRIVATE_POSTS = {
+    "anchor", "ceo", "cfo", "commentator", "editor", "editor-in-chief", "founder", "head", "hero",
+    "host", "manager", "managing", "presenter", "producer",
 }  # fmt: skip
 _CONNECTORS = {"of", "the", "and", "for", "on", "in", "to", "&"}
 _TOKEN = re.compile(r"[\w’'.&-]+|[^\w\s]")
@@ -50,6 +58,71 @@ def speaker_offices(transcript: Transcript) -> dict[str, str]:
         for source in (transcript.title, lead):
             found.setdefault(speaker, []).extend(_offices_before(source, speaker, stop_names))
     return {s: "; ".join(_distinct(p)) for s, p in found.items() if p}
+
+
+def given_an_office(labels: dict[str, set[str]], title: str, text: str) -> set[str]:
+    """The speakers (name -> their labels) whom the transcript gives an office: a label with
+    an office word (``SECRETARY WALSH``, ``THE PRESIDENT``, ``SENIOR ADMINISTRATION
+    OFFICIAL``), or an office phrase just before their surname in the title or the text
+    (``… and Secretary of Transportation Pete Buttigieg``, ``turn it over to Admiral Kirby``)
+    or right after it (``Luisana Pérez is the White House Hispanic Media Director``).
+    ``Coach Steve Kerr``, ``Mr. Curry`` and ``Matthew McConaughey`` hold none. A page "by …
+    Public Health Officials" gives everyone one: it says its speakers are officials without
+    naming them."""
+    if _BY_OFFICIALS.search(title):
+        return set(labels)
+    plain_title, plain_text = _plain(title), _plain(text)
+    people = [name for name in labels if not is_role_label(name)]
+    words = {w.lower().strip(".") for name in people for w in _plain(name).split()}
+    found = set()
+    for name, written in labels.items():
+        surname = _plain(name).split()[-1] if name.split() else ""
+        stop = words - {w.lower().strip(".") for w in _plain(name).split()}
+        if any(_state_office(clean_label(label).split()) for label in written) or (
+            surname
+            and (
+                any(
+                    _state_office(phrase.split())
+                    for src in (plain_title, plain_text)
+                    for phrase in _offices_before(src, surname, stop)
+                )
+                or _state_office(_office_after(plain_text, surname))
+            )
+        ):
+            found.add(name)
+    return found
+
+
+_BY_OFFICIALS = re.compile(r"\bby\b.*\bOfficials\b")
+_AFTER = re.compile(r"(?:,|\s+is\s+(?:the|our|a|an)\b)\s+")  # matched at the name's end
+
+
+def _office_after(text: str, surname: str) -> list[str]:
+    """The capitalised words right after ``surname`` and a comma or ``is the``: ``Luisana
+    Pérez is the White House Hispanic Media Director``, ``Dr. Jha, White House COVID-19
+    Response Coordinator``."""
+    words: list[str] = []
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        lead = _AFTER.match(text, match.end())
+        if not lead:
+            continue
+        for token in _TOKEN.findall(text[lead.end() : lead.end() + 200])[:MAX_PHRASE_WORDS]:
+            if not (token[:1].isupper() or token.lower() in _CONNECTORS or token[:1].isdigit()):
+                break
+            words.append(token)
+    return words
+
+
+def _plain(text: str) -> str:
+    """Without accents (``MR. PEREZ`` is the ``Pérez`` of the text)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _state_office(words: list[str]) -> bool:
+    return any(
+        w.lower().strip(".,") in OFFICE_WORDS and w.lower().strip(".,") not in PRIVATE_POSTS
+        for w in words
+    )
 
 
 def _label_office(label: str, speaker: str) -> str:

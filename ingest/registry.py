@@ -12,10 +12,13 @@ person one name:
    (``Sergei``/``Sergey``, ``Vladmir``/``Vladimir``, ``Jen``/``Jennifer``, ``M.``/``Margarita``,
    ``Vivek H.``/``Vivek``) are one person, named as most turns name them;
 3. a surname alone (``Zients``) is the full name when the archive holds exactly one official
-   of that source with that surname (``Jeff Zients``); otherwise it stays as written.
+   of that source with that surname (``Jeff Zients``); otherwise it stays as written;
+4. an office label (``The President``) is the person who held the office on the page's date,
+   as the source's titles name him (``Remarks by President Biden …``: ``ingest/office_holders.py``),
+   then named as step 3 names that surname.
 
 Role labels (``Question``, ``Moderator``, ``Senior Administration Official``) are not people
-and only go through step 1.
+and only go through step 1 (and office labels through step 4).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
+from ingest.formats import PODIUM_FORMATS
+from ingest.office_holders import Page, office_of, resolve_offices
 from ingest.speakers import is_role_label
 from onrecord.names import spoken_name
 from onrecord.types import Role, Transcript
@@ -44,6 +49,7 @@ class Entry:
     role: str
     turns: int
     title: str = ""  # of the transcript
+    date: str | None = ""  # of the transcript, ISO
 
 
 @dataclass
@@ -53,15 +59,26 @@ class Registry:
     by_doc: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc id, name) -> person
     people: dict[str, dict] = field(default_factory=dict)
     hosts: dict[str, set[str]] = field(default_factory=dict)  # person -> titles they moderate
+    officials: dict[str, set[str]] = field(default_factory=dict)  # source -> its officials
+    spelt: dict[tuple[str, str], Role] = field(default_factory=dict)  # misspelt name's role
 
     def person(self, doc_id: str, name: str) -> str:
         return self.by_doc.get((doc_id, name), name)
 
-    def role(self, person: str, role: Role, title: str) -> Role:
-        """A journalist's turn is a moderator's where the same person moderates events of the
-        same title elsewhere (the Direct Line's hosts, whichever spelling or label they had)."""
-        if role is Role.JOURNALIST and title in self.hosts.get(person, set()):
+    def role(self, person: str, role: Role, title: str, source: str = "") -> Role:
+        """The role of ``person``'s turn given the archive. A journalist's or participant's
+        turn is a moderator's where the same person moderates events of the same title
+        elsewhere (the Direct Line's hosts, whichever spelling or label they had); only the
+        same title: a forum's moderator who interviews someone is the press there (Megyn
+        Kelly). On podium pages a speaker the page gave no office (``other``) is an official
+        where another page of the source gives them one (``DR. JHA`` at a briefing that does
+        not introduce him); elsewhere a participant stays one (Alexei Kudrin asking at a
+        Direct Line, a minister years before)."""
+        if role in (Role.JOURNALIST, Role.OTHER) and title in self.hosts.get(person, set()):
             return Role.MODERATOR
+        on_podium = source in PODIUM_FORMATS
+        if role is Role.OTHER and on_podium and person in self.officials.get(source, set()):
+            return Role.OFFICIAL
         return role
 
     def aliases(self) -> dict[str, str]:
@@ -77,7 +94,9 @@ class Registry:
 def entries_of(transcript: Transcript) -> list[Entry]:
     counts = Counter((t.speaker, t.role.value) for t in transcript.turns if t.speaker)
     return [
-        Entry(transcript.source, transcript.doc_id, name, role, n, transcript.title)
+        Entry(
+            transcript.source, transcript.doc_id, name, role, n, transcript.title, transcript.date
+        )
         for (name, role), n in counts.items()
     ]
 
@@ -87,9 +106,12 @@ def build_registry(entries: list[Entry]) -> Registry:
     typos = _typos_within_transcripts(entries)
     fixed = [replace(e, name=typos.get((e.doc_id, e.name), e.name)) for e in entries]
     people = _people(fixed)
-    registry = Registry()
+    offices = _office_holders(fixed, people)
+    registry = Registry(spelt=_spelt_roles(entries, typos))
     for entry, original in zip(fixed, entries, strict=True):
-        person = people.get((entry.source, entry.name), entry.name)
+        person = offices.get((entry.doc_id, entry.name)) or people.get(
+            (entry.source, entry.name), entry.name
+        )
         registry.by_doc[entry.doc_id, original.name] = person
         info = registry.people.setdefault(
             person, {"aliases": {}, "roles": {}, "transcripts": 0, "turns": 0}
@@ -99,9 +121,25 @@ def build_registry(entries: list[Entry]) -> Registry:
         info["turns"] += entry.turns
         if entry.role == Role.MODERATOR.value and entry.title:
             registry.hosts.setdefault(person, set()).add(entry.title)
+        if entry.role == Role.OFFICIAL.value and _is_person(person):
+            registry.officials.setdefault(entry.source, set()).add(person)
     for person, info in registry.people.items():
         info["transcripts"] = len({d for (d, _), p in registry.by_doc.items() if p == person})
     return registry
+
+
+def _spelt_roles(entries: list[Entry], typos: dict[tuple[str, str], str]) -> dict:
+    """(doc id, misspelt name) -> the role the transcript gives the name it misspells (most
+    turns): one person, one role in a transcript (``WHITE HOUSE OFFICIA``, ``Fydor
+    Lukyanov``)."""
+    roles: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for e in entries:
+        roles[e.doc_id, e.name][e.role] += e.turns
+    return {
+        (doc_id, name): Role(roles[doc_id, target].most_common(1)[0][0])
+        for (doc_id, name), target in typos.items()
+        if roles.get((doc_id, target))
+    }
 
 
 def _typos_within_transcripts(entries: list[Entry]) -> dict[tuple[str, str], str]:
@@ -115,10 +153,14 @@ def _typos_within_transcripts(entries: list[Entry]) -> dict[tuple[str, str], str
             better = [
                 other
                 for other, n in names.most_common()
-                if other != name and n >= turns and _misspelt(name, other)
+                if (n, name) > (turns, other) and _misspelt(name, other)
             ]
             if better:
                 found[doc_id, name] = better[0]
+    for (doc_id, name), target in found.items():  # ``Kleimyonov`` -> ``Kleimenov`` -> ``Kleymenov``
+        while (doc_id, target) in found:
+            target = found[doc_id, target]
+        found[doc_id, name] = target
     return found
 
 
@@ -156,6 +198,20 @@ def _people(entries: list[Entry]) -> dict[tuple[str, str], str]:
         if len(full) == 1:
             found[e.source, e.name] = full.pop()
     return found
+
+
+def _office_holders(
+    entries: list[Entry], people: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], str]:
+    """(doc id, office label) -> person (step 4): per transcript, since the holder depends on
+    the page's date; the name its titles give (a surname) as step 3 names it."""
+    pages = {e.doc_id: Page(e.source, e.doc_id, e.title, e.date or "") for e in entries}
+    rows = [(e.doc_id, e.name, e.turns) for e in entries if office_of(e.name)]
+    source = {e.doc_id: e.source for e in entries}
+    return {
+        (doc_id, label): people.get((source[doc_id], name), name)
+        for (doc_id, label), name in resolve_offices(list(pages.values()), rows).items()
+    }
 
 
 def _is_person(name: str) -> bool:
@@ -226,7 +282,8 @@ def resolve(transcript: Transcript, registry: Registry) -> Transcript:
     for turn in transcript.turns:
         if turn.speaker:
             person = registry.person(transcript.doc_id, turn.speaker)
-            role = registry.role(person, turn.role, transcript.title)
+            role = registry.spelt.get((transcript.doc_id, turn.speaker), turn.role)
+            role = registry.role(person, role, transcript.title, transcript.source)
             turn = replace(turn, speaker=person, role=role)
         turns.append(turn)
     return replace(transcript, turns=turns)

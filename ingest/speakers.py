@@ -1,14 +1,17 @@
 """The role of each speaker in one transcript: official, journalist, moderator or other.
 
 A label may state it ("Question from Perm", "programme host …"); otherwise who spoke most,
-titles and the kind of event decide (``assign_roles``). Names themselves are read in
-``onrecord/names.py`` and the role words live in ``onrecord/roles.py``.
+titles, what the speaker does (giving the floor to others, asking at a Direct Line), the
+offices a White House page gives its podium speakers and the kind of event decide
+(``assign_roles``). Names themselves are read in ``onrecord/names.py`` and the role words
+live in ``onrecord/roles.py``; the archive-wide view is ``ingest/registry.py``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 from onrecord.names import clean_label, close_to, has_title, label_head, label_words
 from onrecord.roles import HOST_WORDS, OTHER_LABELS, PRESS_WORDS, QUESTION_OPENERS, STAFF_WORDS
@@ -27,6 +30,9 @@ QA_EVENT = re.compile(
     r"\bmedia\b|questions|press statements|q&a",
     re.I,
 )
+# Q&A events where the public asks, not the press: callers, people on video links, guests in
+# the studio (the Direct Line). Its hosts are found by what they do (``speaker_stats``).
+PUBLIC_EVENT = re.compile(r"direct line", re.I)
 
 
 def keyword_role(label: str, upper_case_format: bool) -> Role | None:
@@ -55,6 +61,33 @@ class SpeakerStats:
     turns: int = 0
     question_turns: int = 0
     words: int = 0
+    floor_to: set[str] = field(default_factory=set)  # named speakers they gave the floor to
+    office: bool = True  # the transcript gives them an office (read on White House pages)
+
+
+FLOOR_CHARS = 150  # the end of a turn that hands the floor ("Mr Erlan Karin, please.")
+FLOOR_GIVEN = 2  # distinct speakers given the floor that make a speaker a moderator
+
+
+def speaker_stats(said: list[tuple[str, str, str]]) -> dict[str, SpeakerStats]:
+    """Per canonical speaker, what they did, from each turn's (label, speaker, words) in
+    order. A turn gives the floor when its last words name the speaker of the next turn (by
+    surname), someone other than the principal speaker, whom everyone addresses."""
+    stats: dict[str, SpeakerStats] = {}
+    for label, speaker, words in said:
+        entry = stats.setdefault(speaker, SpeakerStats(set()))
+        entry.labels.add(label)
+        entry.turns += 1
+        entry.question_turns += "?" in words[-300:]
+        entry.words += words.count(" ") + 1
+    principal = principal_of(stats)
+    for (_, speaker, words), (_, following, _) in pairwise(said):
+        if following in (speaker, principal) or not _is_named(following):
+            continue
+        surname = following.split()[-1]
+        if re.search(rf"\b{re.escape(surname)}\b", words[-FLOOR_CHARS:]):
+            stats[speaker].floor_to.add(following)
+    return stats
 
 
 def assign_roles(
@@ -63,25 +96,38 @@ def assign_roles(
     """Role of each canonical speaker in one transcript.
 
     In order: a role stated by the label (Question, moderator, host, aide); the principal
-    speaker (most words) is an official; on White House pages every named podium speaker is
-    an official; a title (``Finance Minister ...``) makes an official; at a Q&A event
-    (interview, news conference, Direct Line) an untitled named speaker other than the
-    principal is the press (or a caller); elsewhere one whose turns are mostly questions is.
+    speaker (most words) is an official; a title (``Finance Minister ...``) makes an
+    official, except on White House pages, where every named speaker stands at the podium and
+    ``MR.`` is no office: there one is an official when the transcript gives them an office
+    (a label, the title or an introduction: ``Secretary of Labor Marty Walsh``, ``over to
+    Admiral Kirby``), else a guest (``other``: ``COACH KERR``, ``MR. CURRY``); an untitled
+    speaker who gives the floor to two or more others moderates (``speaker_stats``); at a
+    Direct Line, where the public asks, an untitled named speaker other than the principal is
+    a participant (``other``: a caller, a guest in the studio); at a press event (interview,
+    news conference) the press; elsewhere one whose turns are mostly questions is the press.
     Everyone else is an official. Misfiling an official as press loses a quote; the reverse
-    would put a journalist's words in an official's mouth, so doubt goes to "journalist".
+    would put a journalist's words in an official's mouth, so doubt goes away from
+    "official".
     """
     stated = {s: _stated_role(st.labels, upper_case_format) for s, st in stats.items()}
     named = [s for s, role in stated.items() if role is None]
     principal = max(named, key=lambda s: stats[s].words, default=None)
     qa_event = bool(QA_EVENT.search(title))
+    public = bool(PUBLIC_EVENT.search(title))
     roles: dict[str, Role] = {}
     for speaker, st in stats.items():
         share = st.question_turns / st.turns if st.turns else 0.0
         titled = any(_titled(label) for label in st.labels)
         if stated[speaker] is not None:
             roles[speaker] = stated[speaker]
-        elif speaker == principal or upper_case_format or titled:
+        elif speaker == principal or (titled and not upper_case_format):
             roles[speaker] = Role.OFFICIAL
+        elif upper_case_format:
+            roles[speaker] = Role.OFFICIAL if st.office else Role.OTHER
+        elif len(st.floor_to) >= FLOOR_GIVEN:
+            roles[speaker] = Role.MODERATOR
+        elif public:
+            roles[speaker] = Role.OTHER
         elif qa_event or share >= 0.5:
             roles[speaker] = Role.JOURNALIST
         else:
@@ -120,8 +166,12 @@ def follow_on_roles(
 
 def principal_of(stats: dict[str, SpeakerStats]) -> str | None:
     """The named speaker with the most words."""
-    named = [s for s in stats if s and s.lower() not in FOLLOW_ON and not is_role_label(s)]
+    named = [s for s in stats if _is_named(s)]
     return max(named, key=lambda s: stats[s].words, default=None)
+
+
+def _is_named(speaker: str) -> bool:
+    return bool(speaker) and speaker.lower() not in FOLLOW_ON and not is_role_label(speaker)
 
 
 def _titled(label: str) -> bool:

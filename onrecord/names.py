@@ -20,6 +20,7 @@ from onrecord.roles import (
     JOURNALIST_LABELS,
     MODERATOR_LABELS,
     OTHER_LABELS,
+    PRESS_WORDS,
     QUESTION_OPENERS,
     ROLE_LABEL_NAMES,
     ROLE_WORDS,
@@ -70,12 +71,23 @@ def clean_label(label: str) -> str:
 def label_head(label: str) -> str:
     """The name part of a label with a comma: ``Sergei Mironov, Leader of ...`` ->
     ``Sergei Mironov``; ``Panel moderator, NBC host Megyn Kelly`` -> ``NBC host Megyn Kelly``;
-    ``Construction, Housing and Utilities Minister Mikhail Men`` -> the part after the comma."""
+    ``Construction, Housing and Utilities Minister Mikhail Men`` -> the part after the comma;
+    ``Research Director of the … Valdai Discussion Club, moderator Fyodor Lukyanov`` -> the
+    part after the comma too: a name right after a post (``moderator Fyodor Lukyanov``) is the
+    person, the capitalised end of a description (``… Valdai Discussion Club``) is not."""
     head, _, tail = clean_label(label).partition(",")
     head, tail = head.strip(), tail.strip()
-    if tail and not _ends_with_name(head.split()) and _ends_with_name(tail.split()):
-        return tail
+    if tail and _ends_with_name(tail.split()):
+        if not _ends_with_name(head.split()):
+            return tail
+        if _name_after_post(tail.split()) and not _name_after_post(head.split()):
+            return tail
     return head
+
+
+def _name_after_post(words: list[str]) -> bool:
+    """The two-word name at the end right after a title word (``moderator Fyodor Lukyanov``)."""
+    return len(words) >= 3 and _bare(words[-3]) in TITLE_WORDS
 
 
 def _ends_with_name(words: list[str]) -> bool:
@@ -198,7 +210,8 @@ def _mixed_label_name(words: list[str], known: set[str]) -> str:
     in_transcript = [s for s in suffixes if s in known and len(label_words(s)) >= 2]
     if in_transcript:
         return _tidy_name(in_transcript[0])
-    if not has_title(words):
+    described = has_title(words) or any(_bare(w) in PRESS_WORDS for w in words)
+    if not described:  # a press word describes too: ``Journalist Mikhail Leontyev``
         return _tidy_name(" ".join(words))
     words = _without_see(_tidy_name(" ".join(words)).split())
     name = _trailing_name(words)

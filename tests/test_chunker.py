@@ -9,7 +9,7 @@ from ingest.formats import parse_transcript
 from onrecord.sentences import sentence_spans
 from onrecord.settings import ChunkSettings
 from onrecord.types import Role
-from tests.conftest import FIXTURES, MFA_FILE
+from tests.conftest import ATTRIBUTION, FIXTURES, MFA_FILE, SAMPLE
 
 SETTINGS = ChunkSettings()
 
@@ -107,3 +107,43 @@ def test_short_answers_in_rapid_exchanges_take_earlier_turns_as_context():
     assert last.text == "I discarded the idea of any doubles."
     assert "body doubles" in last.question and last.question.endswith("And?")
     assert t.text[last.question_start : last.question_end] == last.question
+
+
+def first_answer_after(path, words: str):
+    """The first passage of the official's turn that follows the turn holding ``words``."""
+    t, passages = passages_of(path)
+    at = t.text.index(words)
+    asked = next(u for u in t.turns if u.start <= at < u.end)
+    answer = next(u for u in t.turns[asked.index + 1 :] if u.role is Role.OFFICIAL)
+    return asked, next(p for p in passages if p.turn_index == answer.index)
+
+
+def test_an_answer_to_a_moderator_or_a_participant_carries_their_words_as_its_question():
+    """Lukyanov asks Putin at the Valdai Club (a moderator); Alexei Kudrin and Boris Eifman
+    speak at a Direct Line (participants, given the floor by a host): what Putin says next
+    answers them, not the last journalist before."""
+    valdai = ATTRIBUTION / "kremlin" / "kremlin_en_55882.txt"
+    asked, passage = first_answer_after(valdai, "de-escalation zones not lead")
+    assert asked.role is Role.MODERATOR and passage.speaker == "Vladimir Putin"
+    assert "de-escalation zones not lead" in passage.question
+    line = ATTRIBUTION / "kremlin" / "kremlin_en_17976.txt"
+    asked, passage = first_answer_after(line, "And\u00a0thank you for\u00a0inviting me")
+    assert asked.speaker == "Alexei Kudrin" and asked.role is Role.OTHER
+    assert passage.question.startswith("Thank you, Mr President. And\u00a0thank you")
+    # Boris Eifman, after a host hands over to the reporter at the Mariinsky: from the reporter
+    asked, passage = first_answer_after(line, "piece of\u00a0good news")
+    assert asked.speaker == "Boris Eifman" and asked.role is Role.OTHER
+    assert passage.question.startswith("Good afternoon, Moscow.")
+    assert "piece of\u00a0good news" in passage.question
+
+
+def test_a_moderator_s_introduction_is_the_question_of_the_first_official_only():
+    """A press call: the moderator's ground rules, Kirby's framing, then Wallander's remarks.
+    Wallander takes up what Kirby said, not the ground rules."""
+    call = next((SAMPLE / "whitehouse").glob("wh_2022-06-29-*.txt"))
+    _, passage = first_answer_after(call, "Thanks for joining us today.")
+    assert passage.speaker == "John Kirby"
+    assert passage.question.startswith("Thanks for joining us today.")
+    _, passage = first_answer_after(call, "Thank you, [moderator], and good afternoon")
+    assert passage.speaker == "Celeste Wallander"
+    assert passage.question.startswith("Thank you, [moderator], and good afternoon")

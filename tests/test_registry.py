@@ -6,30 +6,19 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
-from ingest.formats import parse_transcript
 from ingest.pipeline import ingest_paths
-from ingest.registry import Entry, build_registry, entries_of, resolve
+from ingest.registry import Entry, build_registry
 from onrecord.index.reader import IndexReader
-from onrecord.types import Role, SearchFilters, Transcript
+from onrecord.types import Role, SearchFilters
 from tests.conftest import ATTRIBUTION, make_settings
 from tests.support.cli import onrecord
+from tests.support.parsed import parse, resolved
 
 WH = ATTRIBUTION / "whitehouse"
 ZIENTS_ONLY = next(WH.glob("wh_2021-11-01-*.txt"))  # MR. ZIENTS, never "Jeff Zients"
 JEFF_ZIENTS = next(WH.glob("wh_2021-08-02-*.txt"))  # MR. ZIENTS, spelt out in the text
 BUTTIGIEG = next(WH.glob("wh_2024-03-27-*.txt"))  # one SECRETARY BUTTITGIEG among many
-
-
-def parse(path: Path) -> Transcript:
-    return parse_transcript(path.stem, path.read_text(encoding="utf-8"))
-
-
-def resolved(paths: list[Path]) -> dict[str, Transcript]:
-    transcripts = [parse(p) for p in paths]
-    registry = build_registry([e for t in transcripts for e in entries_of(t)])
-    return {t.doc_id: resolve(t, registry) for t in transcripts}
 
 
 def test_a_surname_alone_becomes_the_one_official_of_that_source_with_it():
@@ -123,3 +112,57 @@ def test_a_host_of_an_event_hosts_it_everywhere_but_asks_as_press_elsewhere():
     assert registry.role("Sergei Brilyov", Role.JOURNALIST, "Annual news conference") is (
         Role.JOURNALIST
     )
+
+
+RAMSTEIN = next(WH.glob("wh_2023-10-18-*.txt"))  # "Press Gaggle by President Biden and …"
+BILATERAL = next(WH.glob("wh_2021-09-21-*.txt"))  # PRESIDENT BIDEN: and PRIME MINISTER MORRISON:
+LONE_LABEL = next(WH.glob("wh_2021-04-15-*.txt"))  # one THE PRESIDENT: turn in Psaki's briefing
+
+
+def test_the_president_is_the_president_the_titles_name_on_that_date():
+    pages = resolved([RAMSTEIN, BILATERAL, LONE_LABEL])
+    gaggle = pages[RAMSTEIN.stem]
+    his = [t for t in gaggle.turns if t.label.strip() == "THE PRESIDENT"]
+    assert len(his) >= 20 and {t.speaker for t in his} == {"Biden"}
+    assert {t.role for t in his} == {Role.OFFICIAL}
+    named = [t for t in pages[BILATERAL.stem].turns if t.label.strip() == "PRESIDENT BIDEN"]
+    assert named and {t.speaker for t in named} == {"Biden"}  # one person, one name
+
+
+def test_a_lone_president_label_in_someone_else_s_briefing_stays_as_written():
+    """Psaki's answer under a THE PRESIDENT label ("I'll have to talk to him about that"):
+    the page names no President among its speakers and gives the label one turn."""
+    page = resolved([RAMSTEIN, LONE_LABEL])[LONE_LABEL.stem]
+    lone = [t for t in page.turns if t.label.strip() == "THE PRESIDENT"]
+    assert len(lone) == 1 and lone[0].speaker == "The President"
+
+
+def test_the_holder_of_an_office_follows_the_page_s_date():
+    """Two presidents in one source's titles: a page that labels the office only is given the
+    one whose titles span its date, else the one of the nearest titles; a head of state of a
+    named country is none. The Biden and Lourenço titles are the dev corpus's; the corpus
+    holds one President's pages, so the Trump rows are written for the test."""
+    titles = [
+        ("t1", "Remarks by President Trump at a Rally", "2020-06-01"),
+        ("t2", "Remarks by President Trump in a Press Gaggle", "2020-12-20"),
+        ("b1", "Remarks by President Biden and Prime Minister Morrison of Australia Before "
+         "Bilateral Meeting", "2021-09-21"),
+        ("b2", "Remarks by President Biden at East Jerusalem Hospital Network Event", "2022-07-15"),
+        ("b3", "Press Gaggle by President Biden and NSC Coordinator for Strategic Communications "
+         "John Kirby | Ramstein Air Base, Germany", "2023-10-18"),
+        ("f1", "Background Press Call by a Senior Administration Official to Preview the "
+         "Bilateral Engagement of President João Lourenço of Angola", "2023-11-30"),
+    ]  # fmt: skip
+    pages = [
+        ("x1", "Press Briefing by Press Secretary Jen Psaki", "2022-03-01"),
+        ("x2", "Press Briefing by Press Secretary Kayleigh McEnany", "2020-09-01"),
+        ("x3", "Press Gaggle Aboard Air Force One", "2021-08-01"),
+        ("x4", "Press Briefing by Press Secretary Karine Jean-Pierre", "2023-12-05"),
+    ]
+    entries = [Entry("whitehouse", d, "Question", "journalist", 3, t, day) for d, t, day in titles]
+    entries += [
+        Entry("whitehouse", d, "The President", "official", 4, t, day) for d, t, day in pages
+    ]
+    registry = build_registry(entries)
+    found = {d: registry.person(d, "The President") for d, _, _ in pages}
+    assert found == {"x1": "Biden", "x2": "Trump", "x3": "Biden", "x4": "Biden"}

@@ -20,6 +20,13 @@ from onrecord.types import Role
             "Boris Gryzlov",
         ),
         ("Panel moderator, NBC host Megyn Kelly", "Megyn Kelly"),
+        (
+            "Research Director of\u00a0the\u00a0Foundation for\u00a0Development and\u00a0Support "
+            "of\u00a0the\u00a0Valdai Discussion Club, moderator Fyodor Lukyanov",
+            "Fyodor Lukyanov",
+        ),
+        ("Journalist Mikhail Leontyev", "Mikhail Leontyev"),
+        ("Military Columnist From Komsomolskaya Pravda Viktor Baranets", "Viktor Baranets"),
         ("Sergei Mironov, Leader of A Just Russia Faction in the State Duma", "Sergei Mironov"),
         ("Labour and Social Protection MINISTER MAXIM TOPILIN", "Maxim Topilin"),
         ("VladimirPutin", "Vladimir Putin"),

@@ -10,6 +10,9 @@ from onrecord.types import Transcript
 # Order matters: the specific formats first, the generic ``Name:`` format last.
 FORMATS = (mfa, kremlin, whitehouse, generic)
 # A change to what these read from a transcript bumps ``onrecord.index.identity.FORMAT_VERSION``.
+# Formats whose every named speaker stands at the podium, labelled by surname alone: a page
+# may not say who a speaker is, another page of the source may (``ingest/registry.py``).
+PODIUM_FORMATS = frozenset({whitehouse.NAME})
 
 
 class UnparseableTranscript(Exception):

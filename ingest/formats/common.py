@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.formats.labels import is_bare_name
-from ingest.speakers import SpeakerStats, assign_roles, follow_on_roles, principal_of
+from ingest.offices import given_an_office
+from ingest.speakers import assign_roles, follow_on_roles, principal_of, speaker_stats
 from onrecord.names import canonical_names
 from onrecord.types import Turn
 
@@ -216,14 +217,17 @@ def build_turns(
     labelled = [t.label for t in raw_turns if t.label]
     names = canonical_names(labelled, title=title, text=text)
     speakers = [names.get(t.label, "") if t.label else (default_speaker or "") for t in raw_turns]
-    stats: dict[str, SpeakerStats] = {}
-    for raw, speaker in zip(raw_turns, speakers, strict=True):
-        words = text[raw.start : raw.end]
-        entry = stats.setdefault(speaker, SpeakerStats(set()))
-        entry.labels.add(raw.label or speaker)
-        entry.turns += 1
-        entry.question_turns += "?" in words[-300:]
-        entry.words += words.count(" ") + 1
+    said = [
+        (raw.label or speaker, speaker, text[raw.start : raw.end])
+        for raw, speaker in zip(raw_turns, speakers, strict=True)
+    ]
+    stats = speaker_stats(said)
+    if upper_case_format:  # every podium speaker was an official: which were given an office
+        offices = given_an_office(
+            {name: entry.labels for name, entry in stats.items()}, title, text
+        )
+        for name, entry in stats.items():
+            entry.office = name in offices
     roles = assign_roles(stats, title, upper_case_format)
     turn_roles = follow_on_roles(speakers, [roles[s] for s in speakers], principal_of(stats), title)
     return [

@@ -27,8 +27,10 @@ from importlib import metadata
 from onrecord.index.lexical import LEXICAL_VERSION
 from onrecord.settings import Settings
 
-CHUNKER_VERSION = "4"  # 3: the speaker's office in the embedded text; 4: title, question first
-FORMAT_VERSION = "3"  # 3: labels by structure, Reply/Remark roles, the speaker registry
+CHUNKER_VERSION = "5"  # 3: the speaker's office in the embedded text; 4: title, question first;
+# 5: an official answering a moderator or participant has their words as the question
+FORMAT_VERSION = "4"  # 3: labels by structure, Reply/Remark roles, the speaker registry;
+# 4: roles from conduct (floor, Direct Line, podium guests), office labels by date
 LIBRARIES = ("onrecord", "chromadb", "bm25s", "sentence-transformers", "torch")
 REINGEST = "Re-ingest: `onrecord ingest PATH --rebuild` (or into a new --index folder)."
 

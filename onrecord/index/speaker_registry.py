@@ -10,14 +10,14 @@ from onrecord.index.catalog import Catalog
 # "transcripts": n, "turns": n}}}.
 SPEAKER_REGISTRY = "speakers"
 SPEAKER_ENTRIES = (
-    "SELECT t.source, u.doc_id, u.speaker, u.role, COUNT(*), t.title FROM turns u "
+    "SELECT t.source, u.doc_id, u.speaker, u.role, COUNT(*), t.title, t.date FROM turns u "
     "JOIN transcripts t ON t.doc_id = u.doc_id WHERE u.speaker != '' "
     "GROUP BY u.doc_id, u.speaker, u.role ORDER BY u.doc_id, u.speaker, u.role"
 )
 
 
-def speaker_entries(catalog: Catalog) -> list[tuple[str, str, str, str, int, str]]:
-    """(source, doc id, speaker, role, turns, title) of each named speaker of each
+def speaker_entries(catalog: Catalog) -> list[tuple[str, str, str, str, int, str, str]]:
+    """(source, doc id, speaker, role, turns, title, date) of each named speaker of each
     transcript."""
     return catalog.db.execute(SPEAKER_ENTRIES).fetchall()
 
