@@ -72,6 +72,17 @@ VARIANTS = {
         "number",
         "sentence_dense",
     ),
+    "distinctive weights + best sentence-pair cosine": (
+        "dense",
+        "coverage",
+        "question_coverage",
+        "sentence_dense",
+    ),
+    "best sentence-pair cosine instead of the passage's": (
+        "sentence_dense",
+        "coverage",
+        "question_coverage",
+    ),
     "idf coverage + distinctive coverage": (
         "dense",
         "coverage_idf",
