@@ -273,8 +273,15 @@ RANKING = [
     Mutant(
         "ingest-keeps-its-priority",
         "onrecord/cli.py",
-        "        os.nice(settings.ingest.niceness)",
-        "        pass",
+        '    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):',
+        "    if False:",
+        ("tests/test_ingest_priority.py",),
+    ),
+    Mutant(
+        "ingest-nices-the-code-that-calls-it",
+        "onrecord/cli.py",
+        "    args.own_process = argv is None",
+        "    args.own_process = True",
         ("tests/test_ingest_priority.py",),
     ),
     Mutant(

@@ -29,10 +29,14 @@ NEEDS_KEY = "needs OPENAI_API_KEY (and OPENAI_BASE_URL for another server)"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``onrecord`` command. With ``argv`` None this process is the command (the console
+    script, ``python -m onrecord.cli``), and an ingest may lower this process's priority;
+    called with arguments from other code (tests, scripts), it leaves the caller's alone."""
     ensure_modern_sqlite()  # before any command imports chromadb
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser(RUNS).parse_args(argv)
+    args.own_process = argv is None
     from onrecord.index.open import INDEX_ERRORS  # heavy imports wait: --help must be instant
 
     wait, root = getattr(args, "wait", None), getattr(args, "root", None)  # ingest's flags
@@ -67,8 +71,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if not args.rebuild:  # the run starts from a copy of the published index: it must be readable
         probe_current(settings)
-    if settings.ingest.niceness and hasattr(os, "nice"):  # batch work: answers come first
-        os.nice(settings.ingest.niceness)
+    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):
+        os.nice(settings.ingest.niceness)  # batch work: answers on the same machine come first
     report = ingest_paths(
         args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )

@@ -46,3 +46,16 @@ def test_an_ingest_runs_below_the_priority_it_was_started_with(tmp_path):
     assert niceness_while_ingesting(corpus, tmp_path / "kept", ONRECORD_INGEST__NICENESS="0") == {
         start
     }
+
+
+def test_an_ingest_called_from_other_code_leaves_the_callers_priority(tmp_path):
+    """``main([...])`` from a test or a script must not slow the caller for good (a process
+    cannot take back a priority it gave up)."""
+    from onrecord.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO / "tests" / "data" / "generic" / "lavrov_cst_excerpt.txt", corpus)
+    start = os.nice(0)
+    assert main(["ingest", str(corpus), "--index", str(tmp_path / "index")]) == 0
+    assert os.nice(0) == start
