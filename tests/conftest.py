@@ -101,6 +101,15 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
 
 
 @pytest.fixture
+def index_copy(built_index: Path, tmp_path: Path) -> Path:
+    """A writable copy of the fixture index (an ingest may publish into it; feedback is
+    written next to it)."""
+    target = tmp_path / "index"
+    shutil.copytree(built_index, target)
+    return target
+
+
+@pytest.fixture
 def fake_openai() -> Iterator[FakeOpenAI]:
     """A started local OpenAI-compatible server whose question reader reads as the rules do
     (set ``fake_openai.reader`` to test the reading itself)."""

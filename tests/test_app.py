@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -47,14 +45,6 @@ def fresh(monkeypatch) -> Iterator[None]:
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
-
-
-@pytest.fixture
-def index_copy(built_index, tmp_path) -> Path:
-    """A writable copy of the fixture index (feedback is written next to it)."""
-    target = tmp_path / "index"
-    shutil.copytree(built_index, target)
-    return target
 
 
 @pytest.fixture(scope="module")

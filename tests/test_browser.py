@@ -9,10 +9,7 @@ listening socket, that the browser requests nothing from them.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import make_settings
 from tests.support.browser import (
@@ -31,13 +28,6 @@ from tests.support.page_text import squash
 from tests.support.replies import reading_like_the_rules
 
 pytestmark = needs_browser
-
-
-@pytest.fixture
-def index_copy(built_index: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "index"
-    shutil.copytree(built_index, target)
-    return target
 
 
 def test_ask_read_the_cards_open_one_and_screenshot(index_copy, tmp_path, built_index):

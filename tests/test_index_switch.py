@@ -20,14 +20,6 @@ from tests.conftest import REPO, make_settings
 WAIT = 30.0
 
 
-@pytest.fixture
-def index_copy(built_index, tmp_path):
-    """A writable copy of the fixture index, for an ingest to publish a new generation in."""
-    target = tmp_path / "index"
-    shutil.copytree(built_index, target)
-    return target
-
-
 def test_a_newer_generation_takes_over_only_once_open(index_copy, embedder, tmp_path):
     may_open, opened = threading.Event(), []
 
