@@ -62,6 +62,10 @@ def _json(payload: object) -> str:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):
+        # Batch work: answers on the same machine come first, from the imports and the
+        # check of the published index (a child process, which inherits it) on.
+        os.nice(settings.ingest.niceness)
     from ingest.pipeline import ingest_paths
     from onrecord.index.generations import current_generation
     from onrecord.index.open import probe_current
@@ -71,8 +75,6 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if not args.rebuild:  # the run starts from a copy of the published index: it must be readable
         probe_current(settings)
-    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):
-        os.nice(settings.ingest.niceness)  # batch work: answers on the same machine come first
     report = ingest_paths(
         args.paths, settings, prune=args.prune, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
