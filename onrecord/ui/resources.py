@@ -3,7 +3,8 @@ the page shows about it, and the embedding model; plus the settings, secrets inc
 
 A finished ingest is picked up without a restart: its generation opens in the background
 while the sessions answer from the one in service (``index_switch.py``). The model loads in
-a background thread once the first page is drawn (importing torch takes seconds).
+a background thread once the first page is drawn (importing torch takes seconds). What is
+loaded is then frozen out of the cycle collector's way (``memory.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from onrecord.index.open import open_checked_index
 from onrecord.index.probe import IndexDamaged
 from onrecord.index.reader import IndexReader, IndexUnavailable
 from onrecord.settings import EmbeddingSettings, Settings, load_settings
+from onrecord.ui import memory
 from onrecord.ui.examples import example_questions
 from onrecord.ui.filters import TranscriptChoice, transcript_choices
 from onrecord.ui.index_switch import GenerationSwitch
@@ -187,7 +189,13 @@ def missing(index_dir: Path, conversation: bool) -> None:
 def embedder_loading(model: str, device: str, batch_size: int) -> Future[Embedder]:
     """The model, loading in a background thread."""
     settings = EmbeddingSettings(model=model, device=device, batch_size=batch_size)
-    return ThreadPoolExecutor(1, thread_name_prefix="embedder").submit(load_embedder, settings)
+    return ThreadPoolExecutor(1, thread_name_prefix="embedder").submit(_load_settled, settings)
+
+
+def _load_settled(settings: EmbeddingSettings) -> Embedder:
+    embedder = load_embedder(settings)
+    memory.settle()  # the model's objects out of the collector's way (memory.py)
+    return embedder
 
 
 def start_embedder(settings: Settings) -> Future[Embedder]:
