@@ -65,12 +65,12 @@ def scripts(n: int, per_session: int = 4) -> list[list[str]]:
 
 def converse(url: str, questions: list[str], on_answer=None, think=None) -> list[Turn]:
     """One session asking ``questions`` in turn; ``think()`` (if given) is the seconds it
-    waits before each question after the first (a user reads the answer first)."""
+    waits before each question (a user reads the page, then each answer, before asking)."""
     session = AppSession(url)
     try:
         turns = []
-        for n, question in enumerate(questions):
-            if think and n:
+        for question in questions:
+            if think:
                 time.sleep(think())
             turns.append(session.ask(question))
             if on_answer:
@@ -99,10 +99,13 @@ def together(
     during: list[float] = []
     published_at = [0.0]
     after_ingest: list[float] = []
+    trace: list[tuple[float, float, str]] = []  # (seconds since the start, answer seconds, status)
+    t0 = time.monotonic()
 
     def counted(turn: Turn) -> None:
         with lock:
             done[0] += 1
+            trace.append((time.monotonic() - t0, turn.seconds, turn.status))
             if first.is_set():
                 (after_ingest if published.is_set() else during).append(turn.seconds)
         first.set()
@@ -132,7 +135,12 @@ def together(
         first.wait(timeout=600)
         began = time.monotonic()
         ran = subprocess.run(ingest, capture_output=True, text=True, check=False)
-        timing = {"seconds": time.monotonic() - began, "answers_before": done[0]}
+        timing = {
+            "seconds": time.monotonic() - began,
+            "answers_before": done[0],
+            "began_at": began - t0,
+            "published_at": time.monotonic() - t0,
+        }
         published_at[0] = time.monotonic()
         published.set()
         if ran.returncode != 0:
@@ -142,6 +150,7 @@ def together(
         "answers": done[0],
         "while_running_p95": percentile(during, 0.95),
         "after_p95": percentile(after_ingest, 0.95),
+        "trace": trace,
     }
 
 
