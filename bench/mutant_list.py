@@ -285,6 +285,30 @@ RANKING = [
         ("tests/test_ingest_priority.py",),
     ),
     Mutant(
+        "ingest-checks-the-index-before-it-yields",
+        "onrecord/cli.py",
+        '    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):\n',
+        "    from onrecord.index.open import probe_current\n\n"
+        "    if not args.rebuild:\n"
+        "        probe_current(settings)\n"
+        '    if args.own_process and settings.ingest.niceness and hasattr(os, "nice"):\n',
+        ("tests/test_ingest_priority.py",),
+    ),
+    Mutant(
+        "app-leaves-the-model-to-the-collector",
+        "onrecord/ui/resources.py",
+        "    memory.settle()  # the model's objects out of the collector's way (memory.py)",
+        "    pass",
+        ("tests/test_memory.py",),
+    ),
+    Mutant(
+        "settling-freezes-nothing",
+        "onrecord/ui/memory.py",
+        "        gc.freeze()",
+        "        pass",
+        ("tests/test_memory.py",),
+    ),
+    Mutant(
         "quotes-unlikely-passages-kept",
         "onrecord/quotes_answer.py",
         "    return [h for h in candidates if (h.relevance or 0.0) >= RELEVANCE_SHARE * top]",
