@@ -55,7 +55,7 @@ def test_a_newer_generation_takes_over_only_once_open(index_copy, embedder, tmp_
     assert switch.view(second) is new  # opened once
 
 
-def test_a_newer_generation_that_fails_leaves_the_one_in_service_and_is_tried_again():
+def test_a_newer_generation_that_fails_leaves_the_one_in_service_and_is_tried_again(caplog):
     attempts: list[str] = []
 
     def opener(generation: str) -> str:
@@ -72,6 +72,8 @@ def test_a_newer_generation_that_fails_leaves_the_one_in_service_and_is_tried_ag
         time.sleep(0.01)
     assert "unreadable" in str(switch.failure("g2")) and switch.serving() == "g1"
     assert switch.view("g2") == "view of g1" and attempts.count("g2") == 1  # not yet retried
+    logged = [r.getMessage() for r in caplog.records if "not opened" in r.getMessage()]
+    assert len(logged) == 1 and "g2" in logged[0] and "unreadable" in logged[0]  # once a try
     while (view := switch.view("g2")) == "view of g1" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert view == "view of g2" and attempts.count("g2") == 2

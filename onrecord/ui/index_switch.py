@@ -13,12 +13,14 @@ shows the spinner and the messages.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
+log = logging.getLogger(__name__)
 View = TypeVar("View")
 RETRY_AFTER = 30.0  # seconds before a generation that failed to open is tried again
 
@@ -81,6 +83,7 @@ class GenerationSwitch(Generic[View]):
             try:
                 view = future.result()
             except Exception as err:  # the page says why; the one in service answers
+                log.warning("index generation %s not opened: %s", generation, err)
                 self._failed = (generation, err, time.monotonic() + self._retry_after)
                 return self._serving[1]  # type: ignore[index]
             if self._serving[0] != generation:  # type: ignore[index]

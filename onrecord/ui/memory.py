@@ -16,13 +16,9 @@ the reader holds no reference cycles, so it is freed when it is replaced all the
 from __future__ import annotations
 
 import gc
-import threading
-
-_settling = threading.Lock()
 
 
 def settle() -> None:
     """Collect what is garbage now, then freeze everything alive."""
-    with _settling:
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()

@@ -91,8 +91,7 @@ def get_index(settings: Settings, generation: str) -> IndexView:
         with st.spinner("Opening the index…"):
             return switch.view(generation)
     view = switch.view(generation)
-    if (failure := switch.failure(generation)) is not None:
-        log.warning("index generation %s not opened: %s", generation, failure)
+    if (failure := switch.failure(generation)) is not None:  # logged once by the switch
         st.warning(
             f"The newest index is unavailable ({escape_markdown(str(failure))}); answers come "
             f"from the previous one ({view.stats['transcripts']:,} transcripts) until it can "
