@@ -304,8 +304,8 @@ RANKING = [
     Mutant(
         "settling-freezes-nothing",
         "onrecord/ui/memory.py",
-        "        gc.freeze()",
-        "        pass",
+        "    gc.freeze()",
+        "    pass",
         ("tests/test_memory.py",),
     ),
     Mutant(
